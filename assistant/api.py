@@ -1,0 +1,206 @@
+"""The library's front door: `Assistant(index=...).ask(question, filters, history)`."""
+from __future__ import annotations
+
+import re
+import threading
+import time
+from pathlib import Path
+
+from assistant.config import Settings, apply_offline_env
+from assistant.index import Index
+from assistant.models import Answer, Citation, Filters
+from assistant.query import CouncilMatcher, Understanding, understand
+
+EMPTY_MESSAGE = "Please type a question about Ofsted inspection reports or the frameworks, for example: What did inspectors say about supervision in Stoke-on-Trent?"
+NOT_COVERED = "The indexed documents do not cover this question."
+
+
+class Assistant:
+    def __init__(self, index: str | Path | Index = "index", chroma_url: str | None = None, settings: Settings | None = None):
+        apply_offline_env()
+        self.settings = settings or Settings()
+        self.index = index if isinstance(index, Index) else Index(index, chroma_url or self.settings.chroma_url)
+        self._matcher: CouncilMatcher | None = None
+        self._matcher_stamp: str | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def councils(self) -> CouncilMatcher:
+        with self._lock:
+            stamp = self.index.stamp()
+            if self._matcher is None or stamp != self._matcher_stamp:
+                self._matcher = CouncilMatcher([d.local_authority for d in self.index.reports() if d.local_authority])
+                self._matcher_stamp = stamp
+            return self._matcher
+
+    def ask(self, question: str, filters: Filters | dict | None = None, history: list | None = None) -> Answer:
+        started = time.perf_counter()
+        if isinstance(filters, dict):
+            filters = Filters(**filters)
+        filters = filters or Filters()
+        history = [_turn_text(h) for h in (history or [])]
+        question = question if isinstance(question, str) else str(question or "")
+        if not re.search(r"\w", question):
+            return self._answer(question.strip(), EMPTY_MESSAGE, True, [], filters, started)
+        u = understand(question, self.councils, filters, history, self.settings.max_question_chars)
+        notices = []
+        if u.truncated:
+            notices.append(f"Your question was longer than {self.settings.max_question_chars} characters; only its start was used.")
+        unknown = [n for n in filters.local_authority if self.councils.resolve(n) is None]
+        if unknown:
+            return self._answer(u.question, f"No indexed report is for {', '.join(unknown)}. " + NOT_COVERED, True, [], u.filters, started, notices)
+        if u.unknown_places and not self._in_corpus(u.unknown_places):
+            text = f"No indexed document covers {', '.join(u.unknown_places)}. " + NOT_COVERED
+            return self._answer(u.question, text, True, [], u.filters, started, notices)
+
+        if u.documents and not u.filters.doc_id:
+            named = self._named_documents(u.documents)
+            if named:
+                u.filters.doc_id = named
+                u.detected["documents"] = u.documents
+        from assistant.facts import answer_fact, wants_fact
+
+        kind = wants_fact(u)
+        if kind:
+            fact = answer_fact(self.index, u, kind)
+            if fact is not None:
+                ans = self._answer(u.question, fact.answer, fact.fact.get("value") is None, fact.citations, u.filters, started, notices)
+                ans.fact = fact.fact
+                return ans
+        return self._passages(u, started, notices)
+
+    def _named_documents(self, names: list[str]) -> list[str]:
+        """Framework documents whose title or file name contains a name used in the question."""
+        out = []
+        for doc in self.index.documents().values():
+            if doc.kind != "framework":
+                continue
+            haystack = f"{doc.title} {doc.path}".lower().replace("-", " ").replace("'", "")
+            if any(n.replace("'", "") in haystack for n in names):
+                out.append(doc.doc_id)
+        return out
+
+    def _in_corpus(self, names: list[str]) -> bool:
+        keyword = self.index.keyword()
+        if keyword is None:
+            return False
+        return any(keyword.search(name, 1) for name in names)
+
+    def _passages(self, u: Understanding, started: float, notices: list[str]) -> Answer:
+        from assistant.answers import build_citations, evidence_strength, make_citation, order_key, select_sentences
+        from assistant.retrieval import Retriever
+
+        s = self.settings
+        retriever = Retriever(self.index, s)
+        hits = retriever.search(u.search_text, u.dense_text, u.filters, k=s.answer_chunks, boost_areas=u.areas,
+                               expansion_text=u.expansion_text)
+        total, embedded = self.index.chunk_count(), self.index.embedded_count()
+        if embedded < total:
+            notices.append(f"The dense index is still being built ({embedded} of {total} passages); keyword search covers everything.")
+        if not hits:
+            text = NOT_COVERED + (" No indexed document matches the filters: " + _describe(u.filters) + "." if not u.filters.is_empty() else "")
+            return self._answer(u.question, text, True, [], u.filters, started, notices)
+        docs = self.index.documents()
+        chosen = select_sentences(self.index, hits, u, docs, s.max_sentences)
+        strength = evidence_strength(self.index, hits, chosen, u)
+        if not chosen or self._too_weak(strength):
+            notices.append("Nothing in the indexed documents matches the question closely enough to quote.")
+            related = []
+            for hit in hits[:3]:
+                doc = docs.get(hit.row["doc_id"])
+                from assistant.chunking import sentence_spans
+
+                spans = sentence_spans(hit.row["text"])
+                a, b = spans[0] if spans else (0, len(hit.row["text"]))
+                from assistant.answers import page_slice
+
+                page, _ = page_slice(self.index, hit.row, a, b)
+                related.append(make_citation(len(related) + 1, doc, hit.row, page, hit.row["text"][a:b], hit.score))
+            ans = self._answer(u.question, NOT_COVERED, True, [], u.filters, started, notices)
+            ans.related = related
+            ans.evidence = strength
+            ans.retrieved = [h.chunk_id for h in hits]
+            return ans
+        verified = build_citations(self.index, chosen)
+        verified.sort(key=lambda pair: (order_key(pair[0].doc), pair[0].hit.row["ord"], pair[0].start))
+        citations: list[Citation] = []
+        lines: list[str] = []
+        current_doc = None
+        for cand, cit in verified:
+            cit.n = len(citations) + 1
+            citations.append(cit)
+            if cand.doc.doc_id != current_doc:
+                current_doc = cand.doc.doc_id
+                lines.append("")
+                lines.append(_heading(cand.doc))
+            lines.append(f"- \u201c{cit.quote}\u201d [{cit.n}]")
+        lead = _lead_line(u, verified)
+        ans = self._answer(u.question, "\n".join([lead, *lines]).strip(), False, citations, u.filters, started, notices)
+        ans.retrieved = [h.chunk_id for h in hits]
+        ans.evidence = strength
+        return ans
+
+    def _too_weak(self, strength: dict) -> bool:
+        """Refuse when neither the words nor the meaning of the question are found (thresholds: eval/README.md)."""
+        s = self.settings
+        return strength["chunk_coverage"] < s.refuse_below_coverage and strength["dense_cosine"] < s.refuse_below_cosine
+
+    def _answer(self, question, text, refused, citations, filters: Filters, started, notices=None) -> Answer:
+        return Answer(
+            question=question, answer=text, refused=refused, citations=citations,
+            filters=filters.model_dump(mode="json"), seconds=round(time.perf_counter() - started, 4),
+            notices=notices or [],
+        )
+
+
+def _turn_text(turn) -> str:
+    if isinstance(turn, str):
+        return turn
+    if isinstance(turn, dict):
+        return str(turn.get("question") or turn.get("content") or "")
+    if isinstance(turn, (list, tuple)) and turn:
+        return str(turn[0])
+    return str(turn)
+
+
+def _describe(f: Filters) -> str:
+    parts = []
+    if f.local_authority:
+        parts.append(", ".join(f.local_authority))
+    if f.year_from or f.year_to:
+        parts.append(f"{f.year_from or '…'}-{f.year_to or '…'}" if f.year_from != f.year_to else str(f.year_from))
+    if f.kind:
+        parts.append(f.kind + "s")
+    if f.area:
+        parts.append(f.area.replace("_", " "))
+    if f.grade:
+        parts.append(f.grade)
+    return "; ".join(parts)
+
+
+def _heading(doc) -> str:
+    if doc.kind == "report":
+        when = doc.published or doc.inspection_end
+        return f"{doc.local_authority}, report published {when.day} {when:%B %Y}" if when else doc.title
+    return doc.title
+
+
+def _lead_line(u: Understanding, verified) -> str:
+    reports = {}
+    frameworks = set()
+    for cand, _ in verified:
+        if cand.doc.kind == "report":
+            reports[cand.doc.doc_id] = cand.doc
+        else:
+            frameworks.add(cand.doc.title)
+    topic = ", ".join(dict.fromkeys(c[0] for c in u.concepts[:3])) or "this"
+    parts = []
+    if reports:
+        newest = max(reports.values(), key=lambda d: d.published or d.inspection_end or d.inspection_start)
+        year = (newest.published or newest.inspection_end).year if (newest.published or newest.inspection_end) else ""
+        n = len(reports)
+        parts.append(f"Inspectors wrote about {topic} in {n} report{'s' if n != 1 else ''}; the most recent is {newest.local_authority} ({year}).")
+    if frameworks:
+        n = len(frameworks)
+        parts.append(f"{'The' if reports else 'On ' + topic + ', the'} framework document{'s' if n != 1 else ''} quoted: {', '.join(sorted(frameworks))}.")
+    return " ".join(parts)

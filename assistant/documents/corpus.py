@@ -1,0 +1,82 @@
+"""Which files of a corpus folder are indexed: by default each council's latest report plus every
+framework document; with --all every report."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from assistant.documents.loaders import SUPPORTED_SUFFIXES
+
+_MONTHS = {m: i for i, m in enumerate(
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+     "november", "december"], start=1)}
+_NAME_DATE = re.compile(r"(\d{1,2})\s+(%s)\s+(\d{4})" % "|".join(_MONTHS), re.I)
+
+
+@dataclass
+class Discovery:
+    files: list[Path]  # relative to the corpus root
+    unsupported: list[tuple[Path, str]]
+    superseded: int  # earlier reports left out because --all was not given
+
+
+def date_in_name(name: str) -> dt.date | None:
+    match = _NAME_DATE.search(name)
+    if not match:
+        return None
+    try:
+        return dt.date(int(match.group(3)), _MONTHS[match.group(2).lower()], int(match.group(1)))
+    except ValueError:
+        return None
+
+
+def is_report_path(rel: Path) -> bool:
+    return "reports" in rel.parts[:-1]
+
+
+def discover(root: Path, all_reports: bool) -> Discovery:
+    if not root.is_dir():
+        raise FileNotFoundError(f"corpus folder not found: {root}")
+    found: list[Path] = []
+    unsupported: list[tuple[Path, str]] = []
+    # followlinks=False: a symlink loop in the corpus must not hang or crash the ingest.
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            full = Path(dirpath) / name
+            rel = full.relative_to(root)
+            if name.startswith(".") or name.lower().startswith("readme"):
+                continue
+            if full.is_symlink() and not full.exists():
+                unsupported.append((rel, "broken or looping symbolic link"))
+                continue
+            if not full.is_file():
+                continue
+            if full.suffix.lower() not in SUPPORTED_SUFFIXES:
+                unsupported.append((rel, f"unsupported file type '{full.suffix or 'none'}': PDF, HTML, TXT or MD only"))
+                continue
+            found.append(rel)
+    if all_reports:
+        return Discovery(found, unsupported, 0)
+    latest: dict[Path, Path] = {}
+    keep: list[Path] = []
+    for rel in found:
+        if not is_report_path(rel):
+            keep.append(rel)
+            continue
+        best = latest.get(rel.parent)
+        if best is None or _sort_key(root, rel) > _sort_key(root, best):
+            latest[rel.parent] = rel
+    reports = [rel for rel in found if is_report_path(rel)]
+    keep.extend(sorted(latest.values()))
+    return Discovery(sorted(keep), unsupported, len(reports) - len(latest))
+
+
+def _sort_key(root: Path, rel: Path) -> tuple:
+    when = date_in_name(rel.name)
+    if when is None:
+        when = dt.date.fromtimestamp((root / rel).stat().st_mtime)
+    return (when, rel.name)

@@ -1,0 +1,176 @@
+"""Split a cleaned document into sections, numbered paragraphs and other blocks, keeping their pages.
+
+Every block records where its text lies as (page index, start, end) spans into the cleaned page texts,
+so a chunk can be highlighted on its page and every quote traced back to it.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.documents.cleaning import BULLET
+
+_NUMBERED = re.compile(r"^(\d{1,3})\.\s+(?=\S)")
+_TERMINAL = re.compile(r"[.;,]$")
+_SENTENCE_END = re.compile(r"[.;:?!)”’\"']$")
+_HEADING_MAX = 110
+DEFAULT_SECTION = "Summary"
+
+
+@dataclass
+class Line:
+    page: int  # 0-based
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class Block:
+    section: str
+    area: str | None
+    paragraph: str | None
+    kind: str  # "numbered", "bullets", "text", "heading"
+    lines: list[Line] = field(default_factory=list)
+
+    @property
+    def segments(self) -> list[tuple[int, int, int]]:
+        """Merged (page, start, end) spans, one per page the block touches."""
+        spans: list[tuple[int, int, int]] = []
+        for line in self.lines:
+            if spans and spans[-1][0] == line.page and spans[-1][2] + 1 == line.start:
+                spans[-1] = (line.page, spans[-1][1], line.end)
+            else:
+                spans.append((line.page, line.start, line.end))
+        return spans
+
+    @property
+    def text(self) -> str:
+        return " ".join(line.text for line in self.lines)
+
+
+def iter_lines(pages: list[str]) -> list[Line | None]:
+    """All lines of the document in order; None marks a blank line or a page break."""
+    out: list[Line | None] = []
+    for p, page in enumerate(pages):
+        offset = 0
+        for raw in page.split("\n"):
+            if raw.strip():
+                out.append(Line(p, offset, offset + len(raw), raw))
+            else:
+                out.append(None)
+            offset += len(raw) + 1
+    return out
+
+
+_DANGLING = {"of", "and", "the", "to", "in", "for", "with", "a", "an", "or", "by", "on", "at", "as", "that", "their", "is", "are", "be"}
+
+
+def _is_heading_text(text: str, continuation: bool = False) -> bool:
+    if not text or len(text) > _HEADING_MAX or _TERMINAL.search(text):
+        return False
+    if continuation:
+        return not text.startswith(BULLET) and not _NUMBERED.match(text)
+    if text.startswith(BULLET) or _NUMBERED.match(text):
+        return False
+    first = text.lstrip("‘'\"(")[:1]
+    return first.isupper() or first.isdigit()
+
+
+def parse_blocks(pages: list[str], area_for_heading=None) -> list[Block]:
+    """Blocks in reading order. `area_for_heading(text) -> area key | None` labels judgement sections."""
+    lines = iter_lines(pages)
+    blocks: list[Block] = []
+    section, area, area_heading = DEFAULT_SECTION, None, ""
+    current: Block | None = None
+    last_number = 0
+
+    def close() -> None:
+        nonlocal current
+        if current is not None and current.lines:
+            blocks.append(current)
+        current = None
+
+    def heading_run(i: int) -> int:
+        """How many lines starting at i form a heading (0 when they do not)."""
+        first = lines[i]
+        if first is None or not _is_heading_text(first.text):
+            return 0
+        run = 1
+        # Headings wrap onto a second line ("...need help and" / "protection is: inadequate").
+        nxt = lines[i + 1] if i + 1 < len(lines) else None
+        last_word = first.text.rsplit(" ", 1)[-1].lower()
+        if (
+            nxt is not None
+            and _is_heading_text(nxt.text, continuation=True)
+            and not _SENTENCE_END.search(first.text)
+            and (last_word in _DANGLING or nxt.text[:1].islower())
+        ):
+            run = 2
+        elif last_word in _DANGLING:
+            return 0
+        after = lines[i + run] if i + run < len(lines) else None
+        # A heading stands alone: what follows is a blank, a numbered paragraph, a bullet or a new page's text.
+        if after is None or _NUMBERED.match(after.text) or after.text.startswith(BULLET):
+            return run
+        if run == 1 and len(first.text) < 70 and not _SENTENCE_END.search(first.text):
+            return 1
+        return 0
+
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if line is None:
+            if current is not None and current.kind != "numbered":
+                close()
+            elif current is not None and current.kind == "numbered" and current.lines and _SENTENCE_END.search(current.lines[-1].text):
+                close()
+            i += 1
+            continue
+        match = _NUMBERED.match(line.text)
+        if match:
+            number = int(match.group(1))
+            if number == last_number + 1 or (number == 1 and last_number != 0) or (last_number == 0 and number <= 3):
+                close()
+                last_number = number
+                current = Block(section, area, str(number), "numbered", [line])
+                i += 1
+                continue
+        starts_block = current is None or (current.lines and _SENTENCE_END.search(current.lines[-1].text))
+        if starts_block:
+            run = heading_run(i)
+            if run:
+                close()
+                heading_lines = [l for l in lines[i:i + run] if l is not None]
+                heading = " ".join(l.text for l in heading_lines)
+                found = area_for_heading(heading) if area_for_heading is not None else None
+                if found:
+                    area, area_heading, section = found, heading, heading
+                elif area and _continues_area(heading):
+                    section = f"{area_heading}: {heading}"
+                elif heading_lines[0].page == 0 and area is None:
+                    section = DEFAULT_SECTION  # the cover page's title, dates and judgement table
+                else:
+                    area, section = None, heading
+                blocks.append(Block(section, area, None, "heading", heading_lines))
+                i += run
+                continue
+        if line.text.startswith(BULLET):
+            if current is None or current.kind != "bullets":
+                close()
+                current = Block(section, area, None, "bullets", [])
+            current.lines.append(line)
+        elif current is None:
+            current = Block(section, area, None, "text", [line])
+        else:
+            current.lines.append(line)
+        i += 1
+    close()
+    return blocks
+
+
+def _continues_area(heading: str) -> bool:
+    """Sub-headings inside a judgement section ("What needs to improve?") keep the section's area."""
+    return heading.lower().startswith(
+        ("what needs to improve", "areas for improvement", "summary", "inspection findings", "recommendations")
+    )

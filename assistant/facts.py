@@ -1,0 +1,181 @@
+"""Questions about judgements, dates and inspectors, answered exactly from the extracted report metadata
+and cited to the judgement table's page."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.documents.cleaning import normalise_for_match
+from assistant.index import Index, doc_year
+from assistant.models import AREA_LABELS, AREAS, GRADES, Citation, DocumentInfo
+from assistant.query import Understanding
+
+_LIST = re.compile(r"\b(?:which|what|list(?: the)?|name(?: the)?)\s+(?:councils|local authorities|las|authorities|areas)\b", re.I)
+_GRADE_Q = re.compile(r"\b(?:grades?|graded|judged|judgements?|judgments?|rated|ratings?|rating|outcome|result)\b|\bhow did\b.*\bdo\b", re.I)
+_WHEN_Q = re.compile(r"\bwhen\b.*\binspect|\b(?:date|dates)\b.*\binspection|\binspection dates?\b|\blast inspected\b|\bwhen\b.*\bpublished", re.I)
+_LEAD_Q = re.compile(r"\blead inspectors?\b|\bwho\b.*\b(?:led|inspected|lead|carried out)\b", re.I)
+
+_GRADE_WORDS = {
+    "outstanding": r"outstanding",
+    "good": r"\bgood\b",
+    "requires improvement": r"requir\w* improvement|\bri\b",
+    "inadequate": r"inadequate",
+}
+
+_AREA_LABEL_RE = {
+    "overall_effectiveness": r"Overall effectiveness|Children.s services in [A-Z][\w ,'&-]+? (?:are|is|require)",
+    "impact_of_leaders": r"The impact of leaders on social work practice with children and families|Leadership, management and governance",
+    "help_and_protection": r"The experiences and progress of children who need help and protection|Children who need help and protection",
+    "children_in_care": r"The experiences and progress of children in care(?: and care leavers)?|Children looked after and achieving permanence",
+    "care_leavers": r"The experiences and progress of (?:children )?(?:in care and )?care leavers|Experiences and progress of care leavers",
+}
+_GRADE_TEXT = r"(?:is:?\s*)?(Outstanding|Good|Requires improvement(?: to be good)?|Inadequate|require improvement(?: to be good)?|good|inadequate|outstanding)"
+
+
+@dataclass
+class FactAnswer:
+    answer: str
+    citations: list[Citation]
+    fact: dict
+
+
+def wants_fact(u: Understanding) -> str | None:
+    q = u.question
+    if _LIST.search(q) and any(re.search(p, q, re.I) for p in _GRADE_WORDS.values()):
+        return "list"
+    if not u.filters.local_authority:
+        return None
+    if _LEAD_Q.search(q):
+        return "lead"
+    if _WHEN_Q.search(q):
+        return "when"
+    if _GRADE_Q.search(q):
+        return "grade"
+    return None
+
+
+def _pick_report(index: Index, la: str, years: tuple[int | None, int | None]) -> DocumentInfo | None:
+    reports = [d for d in index.reports() if (d.local_authority or "").casefold() == la.casefold()]
+    lo, hi = years
+    if lo or hi:
+        def in_range(d: DocumentInfo) -> bool:
+            ys = {y for y in (doc_year(d), d.inspection_start.year if d.inspection_start else None) if y}
+            return any((lo or 0) <= y <= (hi or 9999) for y in ys)
+        reports = [d for d in reports if in_range(d)]
+    reports.sort(key=lambda d: d.published or d.inspection_end or d.inspection_start or __import__("datetime").date.min)
+    return reports[-1] if reports else None
+
+
+def _table_citation(index: Index, doc: DocumentInfo, n: int, pattern: str) -> Citation | None:
+    """A verbatim line from the judgement-table page that states the fact."""
+    page = doc.judgement_page or 1
+    text = index.store.page_text(doc.doc_id, page)
+    if not text:
+        return None
+    flat = normalise_for_match(text)
+    m = re.search(pattern, flat, re.I)
+    if not m:
+        return None
+    quote = m.group(0).strip()
+    return Citation(
+        n=n, doc_id=doc.doc_id, path=doc.path, title=doc.title, kind="report", local_authority=doc.local_authority,
+        published=doc.published, section="Judgements" if doc.judgement_page else "Summary", paragraph=None,
+        page=page, quote=quote, score=1.0, passage=flat[max(0, m.start() - 200): m.end() + 200],
+    )
+
+
+def _fmt(d) -> str:
+    return f"{d.day} {d:%B %Y}" if d else "unknown"
+
+
+def answer_fact(index: Index, u: Understanding, kind: str) -> FactAnswer | None:
+    years = (u.filters.year_from, u.filters.year_to)
+    if kind == "list":
+        return _answer_list(index, u)
+    lines, citations, facts = [], [], []
+    for la in u.filters.local_authority:
+        doc = _pick_report(index, la, years)
+        if doc is None:
+            when = f" from {years[0]}" if years[0] and years[0] == years[1] else ""
+            lines.append(f"No indexed report{when} for {la}.")
+            continue
+        n = len(citations) + 1
+        if kind == "lead":
+            value = doc.lead_inspector
+            cit = _table_citation(index, doc, n, r"Lead inspectors?:?\s*[^.]{3,120}?(?=\s+(?:Judgement|HMI|His|Her)|$)") or \
+                _table_citation(index, doc, n, r"Lead inspectors?:?\s*\S+(?: \S+){0,6}")
+            if value:
+                lines.append(f"The lead inspector of {la}'s inspection published {_fmt(doc.published)} was {value}" + (f" [{n}]." if cit else "."))
+            else:
+                lines.append(f"{la}'s report published {_fmt(doc.published)} does not name a lead inspector.")
+            facts.append({"kind": "lead_inspector", "value": value, "doc_id": doc.doc_id})
+        elif kind == "when":
+            cit = _table_citation(index, doc, n, r"Inspection dates?:?\s*\d[\w ,–-]{0,40}?\d{4}")
+            span = f"{_fmt(doc.inspection_start)} to {_fmt(doc.inspection_end)}" if doc.inspection_start else "on dates the report does not state"
+            lines.append(f"{la} was last inspected {span}" if not any(years) else f"{la} was inspected {span}")
+            lines[-1] += f"; the report was published {_fmt(doc.published)}" + (f" [{n}]." if cit else ".")
+            facts.append({"kind": "date", "value": doc.inspection_start.isoformat() if doc.inspection_start else None,
+                          "inspection_start": str(doc.inspection_start or ""), "inspection_end": str(doc.inspection_end or ""),
+                          "published": str(doc.published or ""), "doc_id": doc.doc_id})
+        else:
+            areas = [a for a in u.areas if a in AREAS] or list(AREAS)
+            parts = []
+            cit = None
+            for area in areas:
+                grade = doc.judgements.get(area)
+                label = AREA_LABELS[area].lower()
+                if grade is None:
+                    parts.append(f"{label}: not judged in this report")
+                    continue
+                area_cit = _table_citation(index, doc, len(citations) + 1, f"(?:{_AREA_LABEL_RE[area]})\\s*{_GRADE_TEXT}")
+                if area_cit is not None:
+                    citations.append(area_cit)
+                    parts.append(f"{label}: {grade} [{area_cit.n}]")
+                else:
+                    parts.append(f"{label}: {grade}")
+                facts.append({"kind": "grade", "area": area, "value": grade, "doc_id": doc.doc_id})
+            lines.append(f"{la}, report published {_fmt(doc.published)} ({doc.framework or 'unknown framework'}): " + "; ".join(parts) + ".")
+        if cit is not None:
+            citations.append(cit)
+    if not facts:
+        return None if not lines else FactAnswer(" ".join(lines), citations, {"kind": kind, "value": None})
+    fact = facts[0] if len(facts) == 1 else {"kind": kind, "value": facts[0]["value"], "values": facts}
+    return FactAnswer("\n".join(lines), citations, fact)
+
+
+def _answer_list(index: Index, u: Understanding) -> FactAnswer | None:
+    q = u.question
+    grade = next((g for g, p in _GRADE_WORDS.items() if re.search(p, q, re.I)), None)
+    if grade is None or grade not in GRADES:
+        return None
+    area = next((a for a in u.areas if a in AREAS), "overall_effectiveness")
+    lo, hi = u.filters.year_from, u.filters.year_to
+    if lo or hi:
+        pool = [d for d in index.reports() if (y := doc_year(d)) and (lo or 0) <= y <= (hi or 9999)]
+        scope = f"in reports published {lo}" if lo == hi else f"in reports published {lo}-{hi}"
+    else:
+        latest: dict[str, DocumentInfo] = {}
+        for d in index.reports():
+            key = (d.local_authority or "").casefold()
+            if key not in latest or (d.published or d.inspection_start) > (latest[key].published or latest[key].inspection_start):
+                latest[key] = d
+        pool = list(latest.values())
+        scope = "in each council's latest indexed report"
+    matches = sorted((d for d in pool if d.judgements.get(area) == grade), key=lambda d: d.local_authority or "")
+    label = AREA_LABELS[area].lower()
+    citations = []
+    names = []
+    for d in matches:
+        cit = _table_citation(index, d, len(citations) + 1, f"(?:{_AREA_LABEL_RE[area]})\\s*{_GRADE_TEXT}")
+        if cit is not None:
+            citations.append(cit)
+            names.append(f"{d.local_authority} [{cit.n}]")
+        else:
+            names.append(d.local_authority or d.title)
+    value = "; ".join(sorted(d.local_authority or "" for d in matches))
+    if not matches:
+        text = f"No council was judged {grade} for {label} {scope} ({len(pool)} reports checked)."
+    else:
+        text = f"{len(matches)} of {len(pool)} councils were judged {grade} for {label} {scope}: " + ", ".join(names) + "."
+    return FactAnswer(text, citations, {"kind": "list", "area": area, "grade": grade, "value": value,
+                                        "reports_checked": len(pool)})

@@ -1,0 +1,176 @@
+"""The read side of a built index folder: state, keyword index, vectors and the chunk table used for filtering."""
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from assistant.models import AREAS, DocumentInfo
+from assistant.store import Store
+
+STATE_FILE = "state.sqlite"
+
+
+class IndexMissing(Exception):
+    pass
+
+
+def index_id(store: Store) -> str:
+    """A stable id per index folder: names its Chroma collection, so indexes can share one Chroma server."""
+    value = store.get_meta("index_id")
+    if not value:
+        value = uuid.uuid4().hex[:12]
+        store.set_meta("index_id", value)
+    return value
+
+
+@dataclass
+class ChunkTable:
+    """Per-chunk filter columns, aligned with the keyword index's order."""
+
+    chunk_ids: list[str]
+    doc_ids: np.ndarray
+    kinds: np.ndarray
+    las: np.ndarray
+    years: np.ndarray
+    areas: np.ndarray
+    grades: np.ndarray
+
+
+def document_info(doc: dict[str, Any], other_paths: list[str] | None = None) -> DocumentInfo:
+    info = doc["info"]
+    judgements = {k: (info.get("judgements") or {}).get(k) for k in AREAS}
+    return DocumentInfo(
+        doc_id=doc["doc_id"], path=doc["path"], title=doc["title"], kind=doc["kind"],
+        local_authority=info.get("local_authority"), urn=info.get("urn"), published=info.get("published"),
+        inspection_start=info.get("inspection_start"), inspection_end=info.get("inspection_end"),
+        lead_inspector=info.get("lead_inspector"), inspection_type=info.get("inspection_type"),
+        framework=info.get("framework"), judgements=judgements, pages=doc["pages"], chunks=doc["chunks"],
+        judgement_page=info.get("judgement_page"), format=doc.get("format"), other_paths=other_paths or [],
+    )
+
+
+class Index:
+    """Opened once per process; reloads the keyword index when an ingest has rebuilt it."""
+
+    def __init__(self, folder: str | Path, chroma_url: str | None = None):
+        self.folder = Path(folder)
+        state = self.folder / STATE_FILE
+        if not state.exists():
+            raise IndexMissing(
+                f"no index at {self.folder}: build one with `ofsted-assistant ingest <corpus> --index {self.folder}`"
+            )
+        self.store = Store(state)
+        self.chroma_url = chroma_url or self.store.get_meta("chroma_url") or None
+        self._lock = threading.RLock()
+        self._keyword = None
+        self._table: ChunkTable | None = None
+        self._docs: dict[str, DocumentInfo] | None = None
+        self._docs_stamp: str | None = None
+        self._collection = None
+        self._vector_store = None
+
+    # documents
+    def stamp(self) -> str:
+        """Changes whenever an ingest has changed what is indexed."""
+        return self.store.get_meta("generation", "0") or "0"
+
+    def documents(self) -> dict[str, DocumentInfo]:
+        with self._lock:
+            stamp = self.stamp()
+            if self._docs is None or stamp != self._docs_stamp:
+                files = self.store.files()
+                paths: dict[str, list[str]] = {}
+                for path, row in files.items():
+                    if row["doc_id"]:
+                        paths.setdefault(row["doc_id"], []).append(path)
+                self._docs = {}
+                for d in self.store.documents():
+                    others = sorted(p for p in paths.get(d["doc_id"], []) if p != d["path"])
+                    self._docs[d["doc_id"]] = document_info(d, others)
+                self._docs_stamp = stamp
+                self._table = None
+                self._keyword = None
+            return self._docs
+
+    def reports(self) -> list[DocumentInfo]:
+        return [d for d in self.documents().values() if d.kind == "report"]
+
+    # keyword side
+    def keyword(self):
+        from assistant.keyword import KeywordIndex
+
+        with self._lock:
+            self.documents()
+            if self._keyword is None:
+                try:
+                    self._keyword = KeywordIndex(self.folder)
+                except FileNotFoundError:
+                    return None
+            return self._keyword
+
+    def table(self) -> ChunkTable | None:
+        with self._lock:
+            keyword = self.keyword()
+            if keyword is None:
+                return None
+            if self._table is None:
+                docs = self.documents()
+                rows = {r["chunk_id"]: r for r in self.store.all_chunk_rows("chunk_id, doc_id, area, grade")}
+                n = len(keyword.chunk_ids)
+                doc_ids, kinds, las, years, areas, grades = ([""] * n for _ in range(6))
+                for i, cid in enumerate(keyword.chunk_ids):
+                    row = rows.get(cid)
+                    if row is None:  # removed since the keyword index was built
+                        continue
+                    doc = docs.get(row["doc_id"])
+                    if doc is None:
+                        continue
+                    doc_ids[i], kinds[i] = doc.doc_id, doc.kind
+                    las[i] = (doc.local_authority or "").casefold()
+                    years[i] = str(doc_year(doc) or 0)
+                    areas[i] = row["area"] or ""
+                    grades[i] = row["grade"] or (doc.judgements.get("overall_effectiveness") or "")
+                self._table = ChunkTable(
+                    list(keyword.chunk_ids), np.array(doc_ids), np.array(kinds), np.array(las),
+                    np.array(years, dtype=int), np.array(areas), np.array(grades),
+                )
+            return self._table
+
+    # dense side
+    def collection(self):
+        from assistant.vectors import open_collection
+
+        with self._lock:
+            if self._collection is None:
+                self._collection = open_collection(self.folder, index_id(self.store), self.chroma_url)
+            return self._collection
+
+    def vector_store(self):
+        from llama_index.vector_stores.chroma import ChromaVectorStore
+
+        with self._lock:
+            if self._vector_store is None:
+                self._vector_store = ChromaVectorStore(chroma_collection=self.collection())
+            return self._vector_store
+
+    def embedded_count(self) -> int:
+        return self.store.count("SELECT COUNT(*) FROM chunks WHERE embedded=1")
+
+    def chunk_count(self) -> int:
+        return self.store.count("SELECT COUNT(*) FROM chunks")
+
+    def ingest_running(self) -> bool:
+        from assistant.locking import is_locked
+
+        return is_locked(self.folder)
+
+
+def doc_year(doc: DocumentInfo) -> int | None:
+    when: dt.date | None = doc.published or doc.inspection_end or doc.inspection_start
+    return when.year if when else None

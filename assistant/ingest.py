@@ -1,0 +1,212 @@
+"""Build or update an index folder from a corpus folder.
+
+Order matters for a first-time user: every document is parsed and the keyword index is written first, so
+questions can be answered from BM25 within minutes; dense vectors follow, batch by batch, and retrieval
+uses them for whatever already has them. Each step commits on its own, so a killed ingest leaves an index
+that opens and answers, and the next run finishes the rest.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from assistant.config import Settings
+from assistant.documents.corpus import discover
+from assistant.documents.loaders import Unusable
+from assistant.index import STATE_FILE, index_id
+from assistant.locking import ingest_lock
+from assistant.models import IngestSummary, Skipped
+from assistant.store import Store
+
+Progress = Callable[[str, int, int], None]  # (phase, done, total)
+
+
+@dataclass
+class _Run:
+    parsed: int = 0
+    removed: int = 0
+    embedded: int = 0
+    reused: int = 0
+    changed: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+def ingest(
+    corpus: Path,
+    index_dir: Path,
+    all_reports: bool | None = None,
+    settings: Settings | None = None,
+    chroma_url: str | None = None,
+    embed: bool = True,
+    progress: Progress | None = None,
+    log: Callable[[str], None] | None = None,
+) -> IngestSummary:
+    settings = settings or Settings()
+    started = time.perf_counter()
+    corpus, index_dir = Path(corpus), Path(index_dir)
+    say = log or (lambda message: None)
+    tick = progress or (lambda phase, done, total: None)
+    with ingest_lock(index_dir):
+        store = Store(index_dir / STATE_FILE)
+        _check_writable(index_dir)
+        if all_reports is None:
+            all_reports = store.get_meta("scope") == "all"
+        store.set_meta("scope", "all" if all_reports else "latest")
+        if chroma_url is not None:
+            store.set_meta("chroma_url", chroma_url)
+        chroma_url = store.get_meta("chroma_url") or None
+        run = _Run()
+        found = discover(corpus, all_reports)
+        if found.superseded:
+            say(f"{found.superseded} earlier reports left out (latest report per council); add --all for every report")
+        _sync_files(store, corpus, found, run, settings, tick, say)
+        if run.changed:
+            from assistant import keyword
+
+            keyword.build(store, index_dir)
+            store.set_meta("generation", str(time.time()))
+        if embed:
+            _embed_pending(store, index_dir, chroma_url, settings, run, tick)
+        return _summary(store, run, time.perf_counter() - started)
+
+
+def _check_writable(index_dir: Path) -> None:
+    probe = index_dir / ".write-test"
+    try:
+        probe.write_bytes(b"x")
+        probe.unlink()
+    except OSError as exc:
+        raise PermissionError(f"the index folder {index_dir} cannot be written ({exc.strerror}); nothing was changed") from exc
+
+
+def _sync_files(store: Store, corpus: Path, found, run: _Run, settings: Settings, tick: Progress, say) -> None:
+    from assistant.documents.parse import file_sha, parse_file
+
+    known = store.files()
+    current = {str(p) for p in found.files}
+    for rel, reason in found.unsupported:
+        store.set_file(str(rel), None, 0, 0.0, "", reason)
+        current.add(str(rel))
+    # Removed files leave the index; a document goes when no path points at it any more.
+    for path in set(known) - current:
+        store.remove_file(path)
+        run.changed = True
+    todo = []
+    for rel in found.files:
+        full = corpus / rel
+        try:
+            stat = full.stat()
+        except OSError as exc:
+            store.set_file(str(rel), None, 0, 0.0, "", f"cannot be read: {exc.strerror}")
+            continue
+        row = known.get(str(rel))
+        if row and row["size"] == stat.st_size and row["mtime"] == stat.st_mtime and (
+            row["skipped_reason"] or (row["doc_id"] and store.has_document(row["doc_id"]))
+        ):
+            continue  # unchanged since the last ingest: no hashing, parsing or embedding
+        todo.append((rel, full, stat))
+    for i, (rel, full, stat) in enumerate(todo, 1):
+        tick("parse", i - 1, len(todo))
+        try:
+            sha = file_sha(full)
+        except OSError as exc:
+            store.set_file(str(rel), None, stat.st_size, stat.st_mtime, "", f"cannot be read: {exc.strerror}")
+            continue
+        if store.has_document(sha):
+            # The same content under another name is indexed once.
+            store.set_file(str(rel), sha, stat.st_size, stat.st_mtime, sha, None)
+            run.changed = True
+            continue
+        try:
+            parsed = parse_file(full, str(rel), sha, settings.chunk_max_tokens, settings.chunk_min_tokens)
+        except Unusable as exc:
+            store.set_file(str(rel), None, stat.st_size, stat.st_mtime, sha, str(exc))
+            say(f"skipped {rel}: {exc}")
+            continue
+        except Exception as exc:  # one bad document must never stop the rest
+            reason = f"could not be parsed: {type(exc).__name__}: {str(exc)[:160]}"
+            store.set_file(str(rel), None, stat.st_size, stat.st_mtime, sha, reason)
+            say(f"skipped {rel}: {reason}")
+            continue
+        if not parsed.chunks:
+            store.set_file(str(rel), None, stat.st_size, stat.st_mtime, sha, "no text found to index")
+            continue
+        store.add_document(parsed.doc, parsed.pages, parsed.chunks)
+        store.set_file(str(rel), sha, stat.st_size, stat.st_mtime, sha, None)
+        run.parsed += 1
+        run.changed = True
+    if todo:
+        tick("parse", len(todo), len(todo))
+    orphans = store.orphan_documents()
+    if orphans:
+        _remove_vectors(store, orphans)
+        for doc_id in orphans:
+            store.delete_document(doc_id)
+        run.removed += len(orphans)
+        run.changed = True
+
+
+def _remove_vectors(store: Store, doc_ids: list[str]) -> None:
+    if not store.count("SELECT COUNT(*) FROM chunks WHERE embedded=1 AND doc_id IN (%s)" % ",".join("?" * len(doc_ids)), tuple(doc_ids)):
+        return
+    from assistant.vectors import open_collection
+
+    collection = open_collection(store.path.parent, index_id(store), store.get_meta("chroma_url") or None)
+    for start in range(0, len(doc_ids), 100):
+        collection.delete(where={"doc_id": {"$in": doc_ids[start:start + 100]}})
+
+
+def _embed_pending(store: Store, index_dir: Path, chroma_url: str | None, settings: Settings, run: _Run, tick: Progress) -> None:
+    total = store.count("SELECT COUNT(*) FROM chunks WHERE embedded=0")
+    if not total:
+        return
+    from assistant.embedding import embed_texts, embedding_input
+    from assistant.vectors import chroma_metadata, open_collection
+
+    collection = open_collection(index_dir, index_id(store), chroma_url)
+    docs = {d["doc_id"]: d for d in store.documents()}
+    done = 0
+    tick("embed", 0, total)
+    batch_size = max(settings.embed_batch * 4, 64)
+    while True:
+        rows = store.pending_chunks(batch_size)
+        if not rows:
+            break
+        keys = [r["embed_key"] for r in rows]
+        cached = store.cached_vectors(keys)
+        missing = [r for r in rows if r["embed_key"] not in cached]
+        if missing:
+            vectors = embed_texts([embedding_input(r["context"], r["text"]) for r in missing], settings.embed_batch)
+            fresh = {r["embed_key"]: v for r, v in zip(missing, vectors)}
+            store.cache_vectors(fresh)
+            cached.update(fresh)
+        run.embedded += len(missing)
+        run.reused += len(rows) - len(missing)
+        # Upsert is idempotent: a batch repeated after a kill does not duplicate vectors.
+        collection.upsert(
+            ids=[r["chunk_id"] for r in rows],
+            embeddings=[cached[r["embed_key"]].tolist() for r in rows],
+            metadatas=[chroma_metadata(dict(r), docs[r["doc_id"]]) for r in rows],
+            documents=[r["text"] for r in rows],
+        )
+        store.mark_embedded([r["chunk_id"] for r in rows])
+        done += len(rows)
+        tick("embed", done, total)
+    store.set_meta("embedded_at", str(time.time()))
+
+
+def _summary(store: Store, run: _Run, seconds: float) -> IngestSummary:
+    return IngestSummary(
+        documents=store.count("SELECT COUNT(*) FROM documents"),
+        pages=store.count("SELECT COALESCE(SUM(pages), 0) FROM documents"),
+        chunks=store.count("SELECT COUNT(*) FROM chunks"),
+        embedded=run.embedded,
+        reused=run.reused,
+        skipped=[Skipped(**s) for s in store.skipped()],
+        seconds=round(seconds, 2),
+        parsed=run.parsed,
+        removed=run.removed,
+        pending_embeddings=store.count("SELECT COUNT(*) FROM chunks WHERE embedded=0"),
+    )

@@ -1,0 +1,109 @@
+"""The JSON contracts of the assistant: what `--json` prints and what the Python API returns."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+AREAS = ("overall_effectiveness", "impact_of_leaders", "help_and_protection", "children_in_care", "care_leavers")
+GRADES = ("outstanding", "good", "requires improvement", "inadequate")
+AREA_LABELS = {
+    "overall_effectiveness": "Overall effectiveness",
+    "impact_of_leaders": "Impact of leaders",
+    "help_and_protection": "Help and protection",
+    "children_in_care": "Children in care",
+    "care_leavers": "Care leavers",
+}
+
+Kind = Literal["report", "framework"]
+
+
+class Skipped(BaseModel):
+    path: str
+    reason: str
+
+
+class IngestSummary(BaseModel):
+    documents: int
+    pages: int
+    chunks: int
+    embedded: int
+    reused: int
+    skipped: list[Skipped]
+    seconds: float
+    # Beyond the contract: what this run changed and what is still to embed.
+    parsed: int = 0
+    removed: int = 0
+    pending_embeddings: int = 0
+
+
+class DocumentInfo(BaseModel):
+    doc_id: str
+    path: str
+    title: str
+    kind: Kind
+    local_authority: str | None = None
+    urn: str | None = None
+    published: dt.date | None = None
+    inspection_start: dt.date | None = None
+    inspection_end: dt.date | None = None
+    lead_inspector: str | None = None
+    inspection_type: str | None = None
+    framework: str | None = None
+    judgements: dict[str, str | None] = Field(default_factory=lambda: dict.fromkeys(AREAS))
+    pages: int
+    chunks: int
+    judgement_page: int | None = None
+    format: str | None = None
+    other_paths: list[str] = Field(default_factory=list)
+
+
+class Filters(BaseModel):
+    """Explicit and detected restrictions on what an answer may cite."""
+
+    local_authority: list[str] = Field(default_factory=list)
+    year_from: int | None = None
+    year_to: int | None = None
+    kind: Kind | None = None
+    area: str | None = None
+    grade: str | None = None
+    doc_id: list[str] = Field(default_factory=list)
+
+    def is_empty(self) -> bool:
+        return not (self.local_authority or self.year_from or self.year_to or self.kind or self.area or self.grade or self.doc_id)
+
+
+class Citation(BaseModel):
+    n: int
+    doc_id: str
+    path: str
+    title: str
+    kind: Kind
+    local_authority: str | None = None
+    published: dt.date | None = None
+    section: str | None = None
+    paragraph: str | None = None
+    page: int
+    quote: str
+    score: float
+    # Beyond the contract: the chunk and where the quote sits on its page, for highlighting.
+    chunk_id: str | None = None
+    passage: str | None = None
+    char_start: int | None = None
+    char_end: int | None = None
+
+
+class Answer(BaseModel):
+    question: str
+    answer: str
+    refused: bool
+    citations: list[Citation]
+    filters: dict
+    seconds: float
+    # Beyond the contract.
+    related: list[Citation] = Field(default_factory=list)
+    notices: list[str] = Field(default_factory=list)
+    fact: dict | None = None
+    retrieved: list[str] = Field(default_factory=list)
+    evidence: dict = Field(default_factory=dict)

@@ -1,0 +1,300 @@
+"""Query understanding without an LLM: councils, years and judgement areas named in a question become
+filters and boosts; the domain glossary widens the words searched; follow-ups inherit from earlier turns."""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from assistant.models import Filters
+
+GLOSSARY_FILE = Path(__file__).parent / "data" / "glossary.json"
+
+# Place names that are also everyday words: only recognised when written with a capital letter.
+_COMMON_WORDS = {"reading", "bury", "bath", "hull", "poole", "kent", "brent", "sutton", "derby", "halton", "wigan"}
+# Words that start many council names and so identify none of them.
+_GENERIC = {"north", "south", "east", "west", "city", "isle", "isles", "county", "borough", "royal", "greater",
+            "central", "new", "the", "of", "and", "upon", "on", "le", "in"}
+_MANUAL_SHORT_FORMS = {
+    "b&nes": "Bath and North East Somerset",
+    "banes": "Bath and North East Somerset",
+    "bcp": "Bournemouth, Christchurch and Poole",
+    "rbkc": "Kensington and Chelsea",
+    "hull": "Kingston upon Hull",
+    "brighton": "Brighton and Hove",
+}
+
+AREA_WORDS = {
+    "care_leavers": r"care[- ]leavers?|leaving care|pathway plans?|staying put|staying close|care[- ]experienced",
+    "children_in_care": r"children in care|looked[- ]after|\blac\b|\bcic\b|foster(?:ing|ed| carers?)?|permanence|adoption|placements?",
+    "help_and_protection": r"help and protection|child protection|front door|\bmash\b|referrals?|strategy (?:meetings?|discussions?)|early help|children in need|\bcin\b|thresholds?",
+    "impact_of_leaders": r"\bleaders?\b|leadership|management oversight|supervision|workforce|caseloads?|quality assurance|\bdcs\b|political",
+    "overall_effectiveness": r"overall effectiveness|overall (?:grade|judgement|rating)",
+}
+
+_STOP = set("""a an the of in on at to for by with and or but is are was were be been being do does did what which who whom
+whose how when where why that this these those there their they them it its as about from into than then so such any
+all some most more less much many can could should would will shall may might must have has had not no yes said say
+says tell me us our we you your i my inspectors inspector inspection inspections report reports ofsted council
+councils local authority authorities la las did about describe described judged rated graded say said find found
+show give list like look looks happen happened""".split())
+
+# Names people use for the framework documents -> a word of the file or title that identifies it.
+DOCUMENT_NAMES = {
+    r"working together(?: to safeguard children)?(?: 2023)?|\bwt ?2023\b": "working together",
+    r"(?:children'?s social care )?national framework": "national framework",
+    r"\bsccif\b|social care common inspection framework": "sccif",
+    r"\bkcsie\b|keeping children safe in education": "keeping children safe",
+    r"\biro handbook\b": "iro handbook",
+    r"enforcement policy": "enforcement policy",
+    r"(?:guide to the )?children'?s homes regulations|quality standards": "homes regulations",
+    r"children and social work act(?: 2017)?": "social work act",
+}
+
+_FOLLOWUP = re.compile(r"^\s*(?:and|what about|how about|and what about|same for|also|there|they|then)\b|\b(?:there|that council|they|them|those|this council)\b", re.I)
+_YEAR = re.compile(r"\b(19[89]\d|20\d\d)\b")
+_PLACE_CANDIDATE = re.compile(
+    r"\b(?:in|at|for|of|from|about)\s+((?:[A-Z][a-z]+(?:[- ](?:upon|on|and|under|le|[A-Z][a-z]+))*))"
+    r"|\b((?:[A-Z][a-z]+\s)*[A-Z][a-z]+)\s+(?:City |County |Borough )?Council\b"
+)
+
+
+@dataclass
+class Understanding:
+    question: str
+    search_text: str  # what BM25 searches first: the topic words (inherited ones included)
+    dense_text: str  # what the embedder reads
+    filters: Filters
+    detected: dict = field(default_factory=dict)
+    areas: list[str] = field(default_factory=list)
+    terms: list[str] = field(default_factory=list)  # the content words that define the topic
+    expansions: list[str] = field(default_factory=list)
+    unknown_places: list[str] = field(default_factory=list)
+    truncated: bool = False
+    expansion_text: str = ""  # glossary equivalents, searched as a second, lighter BM25 list
+    concepts: list[list[str]] = field(default_factory=list)  # each: the user's words, then equivalents
+    documents: list[str] = field(default_factory=list)  # framework documents named in the question
+
+
+@lru_cache(maxsize=4)
+def load_glossary(path: str = str(GLOSSARY_FILE)) -> list[list[str]]:
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    return [[t.lower() for t in group] for group in data["groups"]]
+
+
+def find_concepts(text: str, glossary: list[list[str]]) -> list[list[str]]:
+    """The question's topic as concepts: glossary phrases first (longest wins), then each other content word.
+
+    Each concept lists the user's own wording first, then its glossary equivalents."""
+    lowered = " " + re.sub(r"[^\w&'-]+", " ", text.lower()) + " "
+    concepts: list[list[str]] = []
+    phrases = sorted({t for group in glossary for t in group}, key=len, reverse=True)
+    for phrase in phrases:
+        if f" {phrase} " not in lowered:
+            continue
+        group = next(g for g in glossary if phrase in g)
+        concepts.append([phrase, *[t for t in group if t != phrase]])
+        lowered = lowered.replace(f" {phrase} ", " \u0000 ")
+    for word in content_terms(lowered.replace("\u0000", " ")):
+        if not any(word == c[0] for c in concepts):
+            concepts.append([word])
+    return concepts
+
+
+def expand(text: str, glossary: list[list[str]]) -> list[str]:
+    """Equivalent terms of every glossary group the text mentions (both ways)."""
+    lowered = " " + re.sub(r"[^\w&'-]+", " ", text.lower()) + " "
+    extra: list[str] = []
+    for group in glossary:
+        if any(f" {term} " in lowered for term in group):
+            extra.extend(t for t in group if f" {t} " not in lowered)
+    return extra
+
+
+class CouncilMatcher:
+    """Recognises the councils of the index in free text, including common short forms."""
+
+    def __init__(self, names: list[str]):
+        self.names = sorted(set(n for n in names if n))
+        aliases: dict[str, set[str]] = {}
+        for name in self.names:
+            for alias in self._aliases(name):
+                aliases.setdefault(alias, set()).add(name)
+        for short, full in _MANUAL_SHORT_FORMS.items():
+            match = next((n for n in self.names if n.lower() == full.lower()), None)
+            if match:
+                aliases.setdefault(short, set()).add(match)
+        # An alias that could mean two councils identifies neither (Kingston upon Hull / upon Thames).
+        self.aliases = {a: next(iter(n)) for a, n in aliases.items() if len(n) == 1}
+        ordered = sorted(self.aliases, key=len, reverse=True)
+        self.pattern = re.compile(r"(?<![\w-])(%s)(?![\w-])" % "|".join(re.escape(a) for a in ordered), re.I) if ordered else None
+
+    @staticmethod
+    def _aliases(name: str) -> set[str]:
+        lowered = name.lower()
+        out = {lowered, lowered.replace("-", " "), lowered.replace(" and ", " & "), lowered.replace(",", "")}
+        words = re.split(r"[\s,-]+", lowered)
+        if len(words) > 1 and words[0] not in _GENERIC and len(words[0]) >= 4:
+            out.add(words[0])  # "Stoke", "Telford", "Bath"
+        if lowered.startswith("city of "):
+            out.add(lowered[8:])
+        return out
+
+    def find(self, text: str) -> list[tuple[str, int, int]]:
+        """(council, start, end) for each mention."""
+        if self.pattern is None:
+            return []
+        found = []
+        for m in self.pattern.finditer(text):
+            alias = m.group(1).lower()
+            if alias in _COMMON_WORDS and not m.group(1)[0].isupper():
+                continue
+            found.append((self.aliases[alias], m.start(), m.end()))
+        return found
+
+    def resolve(self, name: str) -> str | None:
+        """An explicit --la value to the indexed council it means, or None."""
+        key = name.strip().lower()
+        if key in self.aliases:
+            return self.aliases[key]
+        hits = self.find(name)
+        return hits[0][0] if len(hits) == 1 else None
+
+
+def content_terms(text: str) -> list[str]:
+    words = re.findall(r"[a-zA-Z][a-zA-Z'’-]+|s\d+", text)
+    out = []
+    for w in words:
+        lw = w.lower().strip("'’-")
+        if lw in _STOP or len(lw) < 3 and not re.match(r"s\d+", lw):
+            continue
+        out.append(lw)
+    return out
+
+
+def understand(
+    question: str,
+    councils: CouncilMatcher,
+    explicit: Filters | None = None,
+    history: list[str] | None = None,
+    max_chars: int = 2000,
+) -> Understanding:
+    explicit = explicit or Filters()
+    truncated = len(question) > max_chars
+    question = _sanitise(question)[:max_chars]
+    glossary = load_glossary()
+    filters = explicit.model_copy(deep=True)
+    detected: dict = {}
+
+    mentions = councils.find(question)
+    las = list(dict.fromkeys(name for name, _, _ in mentions))
+    years = [int(y) for y in _YEAR.findall(question)]
+    stripped = question
+    for _, s, e in sorted(mentions, key=lambda m: -m[1]):
+        stripped = stripped[:s] + " " + stripped[e:]
+    stripped = _YEAR.sub(" ", stripped)
+    terms = content_terms(stripped)
+
+    previous = [_sanitise(h)[:max_chars] for h in (history or []) if h and h.strip()]
+    if previous:
+        prev_las: list[str] = []
+        prev_years: list[int] = []
+        prev_terms: list[str] = []
+        for turn in previous:
+            turn_las = [n for n, _, _ in councils.find(turn)]
+            if turn_las:
+                prev_las = list(dict.fromkeys(turn_las))
+            turn_years = [int(y) for y in _YEAR.findall(turn)]
+            if turn_years:
+                prev_years = turn_years
+            t = turn
+            for _, s, e in sorted(councils.find(turn), key=lambda m: -m[1]):
+                t = t[:s] + " " + t[e:]
+            turn_terms = content_terms(_YEAR.sub(" ", t))
+            if turn_terms:
+                prev_terms = turn_terms
+        if not las and prev_las and not re.search(r"\b(?:other|all|any|every|elsewhere|nationally)\b", question, re.I):
+            las = prev_las
+            detected["inherited_local_authority"] = True
+        if not years and prev_years and _FOLLOWUP.search(question) and not terms:
+            years = prev_years
+        if len(terms) < 2 and prev_terms and (_FOLLOWUP.search(question) or not terms):
+            terms = list(dict.fromkeys(prev_terms + terms)) if not _new_topic(terms) else terms
+            detected["inherited_topic"] = True
+
+    unknown = [] if las else _unknown_places(question, councils)
+    if las and not explicit.local_authority:
+        filters.local_authority = las
+        detected["local_authority"] = las
+    elif explicit.local_authority:
+        resolved = [councils.resolve(n) or n for n in explicit.local_authority]
+        filters.local_authority = list(dict.fromkeys(resolved))
+    if years and explicit.year_from is None and explicit.year_to is None:
+        filters.year_from, filters.year_to = _year_range(question, years)
+        detected["years"] = [filters.year_from, filters.year_to]
+
+    documents = []
+    for pattern, name in DOCUMENT_NAMES.items():
+        if re.search(pattern, stripped, re.I):
+            documents.append(name)
+            stripped = re.sub(pattern, " ", stripped, flags=re.I)
+    areas = [area for area, pattern in AREA_WORDS.items() if re.search(pattern, question, re.I)]
+    topic = " ".join(terms)
+    concepts = find_concepts(topic if detected.get("inherited_topic") else stripped, glossary)
+    expansions = [alt for concept in concepts for alt in concept[1:]]
+    search_text = topic
+    expansion_text = " ".join(expansions)
+    # The embedder reads the question without the council and year, which the filters already enforce.
+    dense_text = " ".join(_YEAR.sub(" ", stripped).split())
+    if detected.get("inherited_topic"):
+        dense_text = f"{topic} {dense_text}"
+    return Understanding(
+        question=question, search_text=search_text or question, dense_text=dense_text or question,
+        expansion_text=expansion_text,
+        filters=filters, detected=detected, areas=areas, terms=terms, expansions=expansions,
+        unknown_places=unknown, truncated=truncated, concepts=concepts, documents=documents,
+    )
+
+
+def _new_topic(terms: list[str]) -> bool:
+    return len(terms) >= 2
+
+
+def _sanitise(text: str) -> str:
+    """Control characters and NUL bytes out; whitespace folded."""
+    text = "".join(ch if ch.isprintable() or ch in "\n\t" else " " for ch in text)
+    return " ".join(text.split())
+
+
+def _year_range(question: str, years: list[int]) -> tuple[int, int]:
+    lo, hi = min(years), max(years)
+    if len(years) == 1:
+        if re.search(rf"\b(?:since|from|after)\s+{lo}\b", question, re.I):
+            return lo, 2100
+        if re.search(rf"\b(?:before|until|up to)\s+{lo}\b", question, re.I):
+            return 1900, lo
+    return lo, hi
+
+
+_NOT_PLACES = {"Ofsted", "England", "English", "The", "What", "How", "When", "Which", "Who", "Did", "Does", "Do",
+               "Children", "Working", "Together", "National", "Framework", "Act", "January", "February", "March",
+               "April", "May", "June", "July", "August", "September", "October", "November", "December", "SCCIF",
+               "KCSIE", "IRO", "I", "A", "An", "Is", "Are", "In", "Keeping", "Social", "Care", "Local", "Authority",
+               "Regulations", "Guide", "Handbook", "Section", "Part", "Chapter", "Kingdom", "UK", "Britain",
+               "Council", "Councils", "Court", "Family", "Director", "Leaders"}
+
+
+def _unknown_places(question: str, councils: CouncilMatcher) -> list[str]:
+    """Capitalised names in place position that match no indexed council ("in Glasgow", "Cardiff Council")."""
+    out = []
+    for m in _PLACE_CANDIDATE.finditer(question):
+        name = (m.group(1) or m.group(2) or "").strip()
+        first = name.split()[0] if name else ""
+        if not name or first in _NOT_PLACES or name in _NOT_PLACES:
+            continue
+        if councils.find(name):
+            continue
+        out.append(name)
+    return out

@@ -1,0 +1,156 @@
+"""Hybrid retrieval: BM25 and dense (Chroma) results fused by weighted reciprocal rank.
+
+Both sides are llama-index retrievers (BM25Retriever; VectorIndexRetriever over ChromaVectorStore). The
+fusion is written here rather than with QueryFusionRetriever because we need per-side weights in RRF mode,
+a judgement-area boost and each side's raw score for the refusal decision.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from assistant.config import Settings
+from assistant.index import Index
+from assistant.models import Filters
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Hit:
+    chunk_id: str
+    score: float
+    bm25_rank: int | None = None
+    bm25_score: float = 0.0
+    dense_rank: int | None = None
+    dense_score: float = 0.0
+    row: dict = field(default_factory=dict)
+
+
+class Retriever:
+    def __init__(self, index: Index, settings: Settings | None = None):
+        self.index = index
+        self.settings = settings or Settings()
+
+    # filters
+    def allowed_docs(self, filters: Filters) -> set[str] | None:
+        """Documents a filter admits (None: no document-level restriction)."""
+        if not (filters.local_authority or filters.year_from or filters.year_to or filters.kind or filters.doc_id):
+            return None
+        from assistant.index import doc_year
+
+        wanted = {n.casefold() for n in filters.local_authority}
+        out = set()
+        for doc in self.index.documents().values():
+            if filters.doc_id and doc.doc_id not in filters.doc_id:
+                continue
+            if filters.kind and doc.kind != filters.kind:
+                continue
+            if wanted and (doc.local_authority or "").casefold() not in wanted:
+                continue
+            if filters.year_from or filters.year_to:
+                if doc.kind != "report":
+                    continue
+                years = {y for y in (doc_year(doc), doc.inspection_start.year if doc.inspection_start else None) if y}
+                lo, hi = filters.year_from or 0, filters.year_to or 9999
+                if not any(lo <= y <= hi for y in years):
+                    continue
+            out.add(doc.doc_id)
+        return out
+
+    def mask(self, filters: Filters, allowed: set[str] | None) -> np.ndarray | None:
+        table = self.index.table()
+        if table is None:
+            return None
+        m = np.ones(len(table.chunk_ids), dtype=bool)
+        m &= table.doc_ids != ""
+        if allowed is not None:
+            m &= np.isin(table.doc_ids, list(allowed)) if allowed else False
+        if filters.area:
+            m &= table.areas == filters.area
+        if filters.grade:
+            m &= table.grades == filters.grade
+        return m
+
+    def _where(self, filters: Filters, allowed: set[str] | None) -> dict | None:
+        clauses = []
+        if allowed is not None:
+            clauses.append({"doc_id": {"$in": sorted(allowed)}})
+        if filters.area:
+            clauses.append({"area": {"$eq": filters.area}})
+        if filters.grade:
+            clauses.append({"grade": {"$eq": filters.grade}})
+        if not clauses:
+            return None
+        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+    # search
+    def keyword(self, text: str, filters: Filters, k: int, allowed: set[str] | None = None) -> list[tuple[str, float]]:
+        keyword = self.index.keyword()
+        if keyword is None:
+            return []
+        return keyword.search(text, k, self.mask(filters, allowed))
+
+    def dense(self, text: str, filters: Filters, k: int, allowed: set[str] | None = None) -> list[tuple[str, float]]:
+        if self.index.embedded_count() == 0 or (allowed is not None and not allowed):
+            return []
+        from llama_index.core import VectorStoreIndex
+
+        from assistant.embedding import configure_llama_index, embed_texts
+
+        configure_llama_index()
+        where = self._where(filters, allowed)
+        vector_index = VectorStoreIndex.from_vector_store(self.index.vector_store())
+        retriever = vector_index.as_retriever(
+            similarity_top_k=k, vector_store_kwargs={"where": where} if where else {}
+        )
+        from llama_index.core.schema import QueryBundle
+
+        bundle = QueryBundle(query_str=text, embedding=embed_texts([text])[0].tolist())
+        try:
+            nodes = retriever.retrieve(bundle)
+        except Exception as exc:  # a broken or unreachable vector store must not lose the keyword answer
+            log.warning("dense search failed: %s", exc)
+            self.last_dense_error = str(exc)
+            return []
+        return [(n.node.node_id, float(n.score or 0.0)) for n in nodes]
+
+    def search(
+        self, keyword_text: str, dense_text: str, filters: Filters, k: int = 10,
+        boost_areas: list[str] | None = None, expansion_text: str = "",
+    ) -> list[Hit]:
+        s = self.settings
+        allowed = self.allowed_docs(filters)
+        if allowed is not None and not allowed:
+            return []
+        bm25 = self.keyword(keyword_text, filters, s.bm25_k, allowed)
+        # Glossary equivalents form their own list: they find "s20" for "section 20" without drowning
+        # the user's own words.
+        expanded = self.keyword(expansion_text, filters, s.bm25_k, allowed) if expansion_text else []
+        dense = self.dense(dense_text, filters, s.dense_k, allowed) if s.dense_weight > 0 else []
+        hits: dict[str, Hit] = {}
+        for rank, (cid, score) in enumerate(bm25, 1):
+            hit = hits.setdefault(cid, Hit(cid, 0.0))
+            hit.bm25_rank, hit.bm25_score = rank, score
+            hit.score += s.bm25_weight / (s.rrf_k + rank)
+        for rank, (cid, score) in enumerate(expanded, 1):
+            hit = hits.setdefault(cid, Hit(cid, 0.0))
+            hit.score += s.expansion_weight / (s.rrf_k + rank)
+        for rank, (cid, score) in enumerate(dense, 1):
+            hit = hits.setdefault(cid, Hit(cid, 0.0))
+            hit.dense_rank, hit.dense_score = rank, score
+            hit.score += s.dense_weight / (s.rrf_k + rank)
+        rows = self.index.store.chunks_by_id(hits.keys())
+        out = []
+        for hit in hits.values():
+            row = rows.get(hit.chunk_id)
+            if row is None:
+                continue  # removed by an ingest since the keyword index was loaded
+            if boost_areas and row.get("area") in boost_areas:
+                hit.score *= 1.15
+            hit.row = row
+            out.append(hit)
+        out.sort(key=lambda h: -h.score)
+        return out[:k]

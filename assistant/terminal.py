@@ -1,0 +1,87 @@
+"""What the CLI shows a person: progress bars with an ETA, summaries and answers (rich, on stderr/stdout)."""
+from __future__ import annotations
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.table import Table
+
+from assistant.models import AREA_LABELS, Answer, DocumentInfo, IngestSummary
+
+out = Console()
+err = Console(stderr=True)
+
+_PHASES = {"parse": "Parsing documents", "embed": "Embedding passages"}
+
+
+class ProgressPrinter:
+    def __init__(self, enabled: bool = True):
+        self.enabled = enabled
+        self.progress = Progress(
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            TextColumn("eta"), TimeRemainingColumn(), console=err, disable=not enabled,
+        )
+        self.tasks: dict[str, int] = {}
+
+    def __enter__(self):
+        self.progress.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        return self.progress.__exit__(*exc)
+
+    def update(self, phase: str, done: int, total: int) -> None:
+        if phase not in self.tasks:
+            self.tasks[phase] = self.progress.add_task(_PHASES.get(phase, phase), total=total)
+        self.progress.update(self.tasks[phase], completed=done, total=total)
+
+    def log(self, message: str) -> None:
+        if self.enabled:
+            self.progress.console.print(message, markup=False, highlight=False)
+
+
+def print_summary(s: IngestSummary) -> None:
+    table = Table(title="Ingest summary", show_header=False)
+    for label, value in [
+        ("documents", s.documents), ("pages", s.pages), ("chunks", s.chunks),
+        ("parsed this run", s.parsed), ("removed this run", s.removed),
+        ("newly embedded", s.embedded), ("reused from cache", s.reused),
+        ("still to embed", s.pending_embeddings), ("skipped", len(s.skipped)), ("seconds", s.seconds),
+    ]:
+        table.add_row(label, str(value))
+    out.print(table)
+    for item in s.skipped:
+        out.print(f"  skipped {item.path}: {item.reason}", markup=False, highlight=False)
+
+
+def print_documents(docs: list[DocumentInfo], skipped: list[dict]) -> None:
+    table = Table(title=f"{len(docs)} documents")
+    for col in ("kind", "local authority / title", "published", "framework", "lead inspector", *AREA_LABELS.values(), "pages", "chunks"):
+        table.add_column(col)
+    for d in docs:
+        table.add_row(
+            d.kind, d.local_authority or d.title, str(d.published or ""), d.framework or "", d.lead_inspector or "",
+            *[(d.judgements.get(k) or "") for k in AREA_LABELS], str(d.pages), str(d.chunks),
+        )
+    out.print(table)
+    for item in skipped:
+        out.print(f"skipped {item['path']}: {item['reason']}", markup=False, highlight=False)
+
+
+def print_answer(a: Answer) -> None:
+    out.print(a.answer, markup=False, highlight=False)
+    if a.citations:
+        out.print("\nSources", style="bold")
+        for c in a.citations:
+            where = ", ".join(x for x in (
+                c.local_authority or c.title, str(c.published or ""), c.section or "",
+                f"paragraph {c.paragraph}" if c.paragraph else "", f"page {c.page}") if x)
+            out.print(f"[{c.n}] {where}\n    {c.path}", markup=False, highlight=False)
+    if a.related:
+        out.print("\nPossibly related", style="bold")
+        for c in a.related:
+            out.print(f"- {c.title}, page {c.page}: {c.quote[:200]}", markup=False, highlight=False)
+    for notice in a.notices:
+        out.print(f"\nNote: {notice}", style="yellow", markup=False, highlight=False)
+    applied = {k: v for k, v in a.filters.items() if v}
+    if applied:
+        out.print(f"\nFilters: {applied}", style="dim", markup=False, highlight=False)

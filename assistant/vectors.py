@@ -1,0 +1,46 @@
+"""Dense vectors in Chroma: embedded PersistentClient under the index folder, or a `chroma run` server."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+COLLECTION_PREFIX = "ofsted_chunks_"
+
+
+def open_client(index_dir: Path, chroma_url: str | None = None):
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    settings = ChromaSettings(anonymized_telemetry=False)
+    if chroma_url:
+        url = urlparse(chroma_url)
+        if not url.hostname:
+            raise ValueError(f"not a Chroma server URL: {chroma_url!r} (expected http://host:port)")
+        return chromadb.HttpClient(
+            host=url.hostname, port=url.port or 8000, ssl=url.scheme == "https", settings=settings
+        )
+    return chromadb.PersistentClient(path=str(Path(index_dir) / "chroma"), settings=settings)
+
+
+def open_collection(index_dir: Path, index_id: str, chroma_url: str | None = None):
+    client = open_client(index_dir, chroma_url)
+    # embedding_function=None: we always pass our own vectors; Chroma's default would download a model.
+    return client.get_or_create_collection(
+        COLLECTION_PREFIX + index_id, metadata={"hnsw:space": "cosine"}, embedding_function=None
+    )
+
+
+def chroma_metadata(chunk: dict[str, Any], doc: dict[str, Any]) -> dict[str, Any]:
+    """Flat, non-null metadata that Chroma can filter on."""
+    info = doc["info"]
+    year = (info.get("published") or info.get("inspection_end") or "")[:4]
+    return {
+        "doc_id": chunk["doc_id"],
+        "kind": doc["kind"],
+        "local_authority": info.get("local_authority") or "",
+        "year": int(year) if year.isdigit() else 0,
+        "area": chunk.get("area") or "",
+        "grade": chunk.get("grade") or ((info.get("judgements") or {}).get("overall_effectiveness") or ""),
+        "framework": info.get("framework") or "",
+    }
