@@ -87,7 +87,7 @@ class Assistant:
         return any(keyword.search(name, 1) for name in names)
 
     def _passages(self, u: Understanding, started: float, notices: list[str]) -> Answer:
-        from assistant.answers import build_citations, evidence_strength, make_citation, order_key, select_sentences
+        from assistant.answers import build_citations, evidence_strength, order_key, select_sentences
         from assistant.retrieval import Retriever
 
         s = self.settings
@@ -103,25 +103,14 @@ class Assistant:
         docs = self.index.documents()
         chosen = select_sentences(self.index, hits, u, docs, s.max_sentences)
         strength = evidence_strength(self.index, hits, chosen, u)
-        if not chosen or self._too_weak(strength):
+        verified = build_citations(self.index, chosen) if chosen and not self._too_weak(strength) else []
+        if not verified:
             notices.append("Nothing in the indexed documents matches the question closely enough to quote.")
-            related = []
-            for hit in hits[:3]:
-                doc = docs.get(hit.row["doc_id"])
-                from assistant.chunking import sentence_spans
-
-                spans = sentence_spans(hit.row["text"])
-                a, b = spans[0] if spans else (0, len(hit.row["text"]))
-                from assistant.answers import page_slice
-
-                page, _ = page_slice(self.index, hit.row, a, b)
-                related.append(make_citation(len(related) + 1, doc, hit.row, page, hit.row["text"][a:b], hit.score))
             ans = self._answer(u.question, NOT_COVERED, True, [], u.filters, started, notices)
-            ans.related = related
-            ans.evidence = strength
+            ans.related = self._related(hits, docs)
             ans.retrieved = [h.chunk_id for h in hits]
+            ans.evidence = strength
             return ans
-        verified = build_citations(self.index, chosen)
         verified.sort(key=lambda pair: (order_key(pair[0].doc), pair[0].hit.row["ord"], pair[0].start))
         citations: list[Citation] = []
         lines: list[str] = []
@@ -139,6 +128,24 @@ class Assistant:
         ans.retrieved = [h.chunk_id for h in hits]
         ans.evidence = strength
         return ans
+
+    def _related(self, hits, docs) -> list[Citation]:
+        """Up to three nearest passages, each shown by its verified first sentence."""
+        from assistant.answers import make_citation, page_slice, verify_quote
+        from assistant.chunking import sentence_spans
+
+        related: list[Citation] = []
+        for hit in hits[:3]:
+            doc = docs.get(hit.row["doc_id"])
+            spans = sentence_spans(hit.row["text"])
+            if doc is None or not spans:
+                continue
+            a, b = spans[0]
+            page, page_text = page_slice(self.index, hit.row, a, b)
+            quote = hit.row["text"][a:b]
+            if verify_quote(quote, hit.row["text"], page_text):
+                related.append(make_citation(len(related) + 1, doc, hit.row, page, quote, hit.score))
+        return related
 
     def _too_weak(self, strength: dict) -> bool:
         """Refuse when neither the words nor the meaning of the question are found (thresholds: eval/README.md)."""

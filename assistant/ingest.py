@@ -30,7 +30,7 @@ class _Run:
     embedded: int = 0
     reused: int = 0
     changed: bool = False
-    notes: list[str] = field(default_factory=list)
+    timings: dict = field(default_factory=dict)
 
 
 def ingest(
@@ -58,17 +58,23 @@ def ingest(
             store.set_meta("chroma_url", chroma_url)
         chroma_url = store.get_meta("chroma_url") or None
         run = _Run()
+        clock = time.perf_counter
         found = discover(corpus, all_reports)
         if found.superseded:
             say(f"{found.superseded} earlier reports left out (latest report per council); add --all for every report")
+        t0 = clock()
         _sync_files(store, corpus, found, run, settings, tick, say)
+        t1 = clock()
         if run.changed:
             from assistant import keyword
 
             keyword.build(store, index_dir)
             store.set_meta("generation", str(time.time()))
+        t2 = clock()
+        run.timings.update(parse=t1 - t0, keyword=t2 - t1, keyword_ready=t2 - started)
         if embed:
             _embed_pending(store, index_dir, chroma_url, settings, run, tick)
+        run.timings["embed"] = clock() - t2
         return _summary(store, run, time.perf_counter() - started)
 
 
@@ -178,7 +184,9 @@ def _embed_pending(store: Store, index_dir: Path, chroma_url: str | None, settin
         cached = store.cached_vectors(keys)
         missing = [r for r in rows if r["embed_key"] not in cached]
         if missing:
+            t = time.perf_counter()
             vectors = embed_texts([embedding_input(r["context"], r["text"]) for r in missing], settings.embed_batch)
+            run.timings["model"] = run.timings.get("model", 0.0) + time.perf_counter() - t
             fresh = {r["embed_key"]: v for r, v in zip(missing, vectors)}
             store.cache_vectors(fresh)
             cached.update(fresh)
@@ -209,4 +217,5 @@ def _summary(store: Store, run: _Run, seconds: float) -> IngestSummary:
         parsed=run.parsed,
         removed=run.removed,
         pending_embeddings=store.count("SELECT COUNT(*) FROM chunks WHERE embedded=0"),
+        timings={k: round(v, 3) for k, v in run.timings.items()},
     )

@@ -41,10 +41,9 @@ def build(store: Store, index_dir: Path) -> int:
     nodes = [TextNode(id_=r["chunk_id"], text=bm25_text(r["context"], r["text"])) for r in rows]
     retriever = BM25Retriever.from_defaults(nodes=nodes, similarity_top_k=10, token_pattern=TOKEN_PATTERN)
     fresh.mkdir(parents=True)
-    # The persisted corpus would hold every node's full text again; ids are enough.
-    retriever.corpus = [{"node_id": r["chunk_id"]} for r in rows]
-    retriever.bm25.corpus = None
-    retriever.persist(str(fresh))
+    # Only the BM25 matrices are saved: the retriever's own persisted corpus would hold every node's full
+    # text again, and the chunk ids in order are all a search needs to find its rows in SQLite.
+    retriever.bm25.save(str(fresh))
     (fresh / IDS_FILE).write_text(json.dumps([r["chunk_id"] for r in rows]))
     shutil.rmtree(old, ignore_errors=True)
     if target.exists():

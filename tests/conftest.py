@@ -77,6 +77,11 @@ def built_index(fixture_corpus, tmp_path_factory):
     from assistant.ingest import ingest
 
     folder = tmp_path_factory.mktemp("index")
+    reuse = os.environ.get("OFSTED_TEST_INDEX_CACHE")
+    if reuse:
+        # Local iteration only: copy a fixture index built earlier; the ingest then only checks for changes.
+        # The copy's file records point at another corpus folder, so they are re-parsed if paths differ.
+        shutil.copytree(reuse, folder, dirs_exist_ok=True)
     summary = ingest(fixture_corpus, folder, all_reports=True)
     return folder, summary
 

@@ -12,10 +12,13 @@ from tests.conftest import STOKE_2019, corpus_file, make_bad_files
 
 
 def test_summary_counts_and_skips(built_index):
-    _, summary = built_index
+    from assistant.index import Index
+
+    folder, summary = built_index
     assert summary.documents == 7  # 5 reports + 2 framework documents
     assert summary.chunks > 500 and summary.pages > 70
-    assert summary.embedded + summary.reused == summary.chunks
+    assert summary.pending_embeddings == 0
+    assert Index(folder).embedded_count() == summary.chunks
     reasons = {s.path.rsplit("/", 1)[-1]: s.reason for s in summary.skipped}
     assert reasons["children's services inspection - 19 october 2012.pdf"] == "not a PDF: an HTML error page"
     assert reasons["children's services inspection - 13 july 2012.pdf"] == "not a PDF: an HTML error page"
@@ -128,8 +131,8 @@ def test_reingest_changes_removals_and_duplicates(tmp_path):
 
     # A changed file is re-indexed: new text is embedded, unchanged passages come from the cache.
     fw = corpus / "framework" / "nf.txt"
-    fw.write_text(fw.read_text(encoding="utf-8") + "\n\nA new closing paragraph about kinship carers and their support.\n",
-                  encoding="utf-8")
+    fw.write_text("A new opening paragraph about kinship carers and the support they receive.\n\n"
+                  + fw.read_text(encoding="utf-8"), encoding="utf-8")
     (corpus / "framework" / "copy of nf.txt").unlink()
     changed = ingest(corpus, index_dir)
     assert changed.parsed == 1

@@ -61,22 +61,18 @@ def discover(root: Path, all_reports: bool) -> Discovery:
             found.append(rel)
     if all_reports:
         return Discovery(found, unsupported, 0)
-    latest: dict[Path, Path] = {}
+    latest: dict[Path, tuple[tuple, Path]] = {}
     keep: list[Path] = []
+    dated = 0
     for rel in found:
-        if not is_report_path(rel):
+        when = date_in_name(rel.name) if is_report_path(rel) else None
+        # Only dated reports of one council's folder compete; anything else is always indexed.
+        if when is None:
             keep.append(rel)
             continue
+        dated += 1
         best = latest.get(rel.parent)
-        if best is None or _sort_key(root, rel) > _sort_key(root, best):
-            latest[rel.parent] = rel
-    reports = [rel for rel in found if is_report_path(rel)]
-    keep.extend(sorted(latest.values()))
-    return Discovery(sorted(keep), unsupported, len(reports) - len(latest))
-
-
-def _sort_key(root: Path, rel: Path) -> tuple:
-    when = date_in_name(rel.name)
-    if when is None:
-        when = dt.date.fromtimestamp((root / rel).stat().st_mtime)
-    return (when, rel.name)
+        if best is None or (when, rel.name) > best[0]:
+            latest[rel.parent] = ((when, rel.name), rel)
+    keep.extend(rel for _, rel in latest.values())
+    return Discovery(sorted(keep), unsupported, dated - len(latest))

@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -87,7 +88,8 @@ def _load_pdf(path: Path, data: bytes) -> LoadedDocument:
                 raise Unusable(f"encrypted: cannot be opened ({exc})") from exc
             if not opened:
                 raise Unusable("encrypted: needs a password")
-        pages = [_page_text(page) for page in reader.pages]
+        with _font_encodings_cached():
+            pages = [_page_text(page) for page in reader.pages]
     except Unusable:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError, OSError) as exc:
@@ -103,6 +105,38 @@ def _load_pdf(path: Path, data: bytes) -> LoadedDocument:
     except Exception:  # broken info dictionaries are common and harmless
         title = None
     return LoadedDocument(path=path, format="pdf", pages=pages, title=title)
+
+
+@contextmanager
+def _font_encodings_cached():
+    """Parse each font's character map once per document instead of once per page.
+
+    pypdf rebuilds every font's ToUnicode map on every page; for documents with large CID fonts (the IRO
+    handbook) that took 80-170 s instead of 4-8 s. The text extracted is identical (checked on the corpus);
+    the cache is keyed by the font dictionary object, which pypdf resolves once per reader.
+    """
+    try:
+        import pypdf.generic._font as font_module
+    except ImportError:
+        yield
+        return
+    original = getattr(font_module, "get_encoding", None)
+    if original is None:
+        yield
+        return
+    cache: dict[int, tuple[object, object]] = {}
+
+    def cached(font_dict):
+        key = id(font_dict)
+        if key not in cache:
+            cache[key] = (font_dict, original(font_dict))  # holding the dict keeps its id unique
+        return cache[key][1]
+
+    font_module.get_encoding = cached
+    try:
+        yield
+    finally:
+        font_module.get_encoding = original
 
 
 def _page_text(page) -> str:

@@ -1,0 +1,166 @@
+"""Asking questions: what a manager reads, on the fixture index."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from assistant.answers import verify_quote
+from assistant.cli import cli
+from assistant.documents.cleaning import normalise_for_match
+from assistant.models import Filters
+from tests.conftest import STOKE_2019
+
+
+def _assert_citations_verbatim(assistant, answer):
+    """Every quote is in its chunk and on the cited page (a sentence may run onto the next page)."""
+    store = assistant.index.store
+    for c in answer.citations:
+        assert c.quote
+        page = store.page_text(c.doc_id, c.page) or ""
+        following = store.page_text(c.doc_id, c.page + 1) or ""
+        assert normalise_for_match(c.quote) in normalise_for_match(page + " " + following), c
+        if c.passage:
+            assert normalise_for_match(c.quote) in normalise_for_match(c.passage)
+
+
+def test_supervision_in_stoke_2019_cites_paragraph_34_page_9(assistant):
+    ans = assistant.ask("What did inspectors say about supervision in Stoke-on-Trent in 2019?")
+    assert not ans.refused
+    hits = [c for c in ans.citations if c.path == STOKE_2019 and c.paragraph == "34" and c.page == 9]
+    assert hits, [(c.path, c.paragraph, c.page) for c in ans.citations]
+    assert any("one-to-one case supervision" in c.quote for c in hits)
+    assert ans.filters["local_authority"] == ["Stoke-on-Trent"]
+    assert ans.filters["year_from"] == ans.filters["year_to"] == 2019
+    assert ans.answer.startswith("Inspectors wrote about supervision")
+    assert "[1]" in ans.answer
+    _assert_citations_verbatim(assistant, ans)
+
+
+def test_section_20_found_through_the_glossary(assistant):
+    ans = assistant.ask("Did Stoke misuse section 20?")
+    assert not ans.refused
+    hits = [c for c in ans.citations if c.path == STOKE_2019 and c.paragraph == "18"]
+    assert hits and "s20" in hits[0].quote
+    _assert_citations_verbatim(assistant, ans)
+
+
+def test_answers_are_grouped_newest_report_first(assistant):
+    ans = assistant.ask("What did inspectors say about care leavers in Stoke-on-Trent?")
+    assert not ans.refused
+    dates = [c.published for c in ans.citations if c.kind == "report"]
+    assert dates == sorted(dates, reverse=True)
+    quotes = [normalise_for_match(c.quote) for c in ans.citations]
+    assert len(quotes) == len(set(quotes))
+
+
+def test_explicit_filters_are_applied_and_reported(assistant):
+    ans = assistant.ask("How are children in care supported?", filters=Filters(local_authority=["Norfolk"], kind="report"))
+    assert not ans.refused
+    assert {c.local_authority for c in ans.citations} == {"Norfolk"}
+    assert ans.filters["local_authority"] == ["Norfolk"] and ans.filters["kind"] == "report"
+    framework_only = assistant.ask("How should leaders support kinship carers?", filters={"kind": "framework"})
+    assert framework_only.citations and {c.kind for c in framework_only.citations} == {"framework"}
+    years = assistant.ask("What did inspectors say about supervision?", filters={"year_from": 2022, "year_to": 2026})
+    assert years.citations and all(c.published.year >= 2022 for c in years.citations)
+
+
+def test_follow_up_keeps_council_and_topic(assistant):
+    first = "What did inspectors say about supervision in Stoke-on-Trent?"
+    ans = assistant.ask("And what about in 2022?", history=[first])
+    assert not ans.refused
+    assert ans.filters["local_authority"] == ["Stoke-on-Trent"]
+    assert {c.published.year for c in ans.citations} == {2022}
+    leavers = assistant.ask("What did they say about care leavers there?", history=[first])
+    assert not leavers.refused
+    assert {c.local_authority for c in leavers.citations} == {"Stoke-on-Trent"}
+    assert any("care leaver" in c.quote.lower() or "care-experienced" in c.quote.lower() for c in leavers.citations)
+
+
+@pytest.mark.parametrize("question, area, grade", [
+    ("What grade did Stoke-on-Trent get for children in care in 2019?", "children_in_care", "inadequate"),
+    ("How was Norfolk judged for care leavers?", "care_leavers", "outstanding"),
+])
+def test_grade_questions_answered_from_metadata(assistant, question, area, grade):
+    ans = assistant.ask(question)
+    assert not ans.refused
+    assert ans.fact["kind"] == "grade" and ans.fact["area"] == area and ans.fact["value"] == grade
+    assert ans.citations and ans.citations[0].page == 1
+    assert grade in ans.citations[0].quote.lower()
+    _assert_citations_verbatim(assistant, ans)
+
+
+def test_date_and_inspector_questions(assistant):
+    when = assistant.ask("When was Stoke last inspected?")
+    assert when.fact["inspection_start"] == "2025-05-12" and when.fact["inspection_end"] == "2025-05-23"
+    assert "12 May 2025" in when.answer and when.citations
+    lead = assistant.ask("Who was the lead inspector for Stoke-on-Trent in 2019?")
+    assert lead.fact["value"] == "Neil Penswick"
+    assert "Neil Penswick" in lead.citations[0].quote
+    listing = assistant.ask("Which councils were judged inadequate for help and protection in 2019?")
+    assert listing.fact["value"] == "Stoke-on-Trent"
+
+
+@pytest.mark.parametrize("question", [
+    "What did inspectors say about fostering in Glasgow City Council?",
+    "How long are adult social care waiting lists for hip replacements?",
+    "What did the 2031 inspection of Stoke-on-Trent find?",
+])
+def test_refuses_what_the_corpus_cannot_answer(assistant, question):
+    ans = assistant.ask(question)
+    assert ans.refused
+    assert "do not cover" in ans.answer
+    assert not ans.citations
+    assert len(ans.related) <= 3
+
+
+def test_unknown_council_filter_is_explained(assistant):
+    ans = assistant.ask("What about supervision?", filters={"local_authority": ["Atlantis"]})
+    assert ans.refused and "Atlantis" in ans.answer
+
+
+@pytest.mark.parametrize("question", ["", "   ", "?!...", "\x00\x01\x02", "((((", "'; DROP TABLE chunks; --", ".*+?[]"])
+def test_odd_questions_get_a_clear_answer(assistant, question):
+    ans = assistant.ask(question)
+    assert ans.answer
+    assert ans.refused or ans.citations
+
+
+def test_very_long_question_is_truncated_and_says_so(assistant):
+    ans = assistant.ask("supervision in Stoke-on-Trent " * 700)  # about 21,000 characters
+    assert any("longer than" in n for n in ans.notices)
+    assert len(ans.question) <= 2000
+
+
+def test_verbatim_check_rejects_altered_quotes():
+    chunk = "34. No social worker is receiving one-to-one case supervision from a manager."
+    assert verify_quote("No social worker is receiving one-to-one case supervision", chunk)
+    assert verify_quote("No social worker is receiving  one-to-one\ncase supervision", chunk)  # whitespace only
+    assert not verify_quote("Every social worker is receiving one-to-one case supervision", chunk)
+    assert not verify_quote("No social worker is receiving case supervision", chunk)
+    assert not verify_quote("No social worker is receiving one-to-one case supervision", chunk, page_text="other page")
+
+
+def test_unverifiable_sentences_are_never_shown(assistant, monkeypatch):
+    """If a page's stored text no longer holds a sentence, that sentence is dropped, not shown."""
+    import assistant.answers as answers
+
+    real = answers.page_slice
+    monkeypatch.setattr(answers, "page_slice", lambda index, row, s, e: (real(index, row, s, e)[0], "altered page text"))
+    ans = assistant.ask("What did inspectors say about supervision in Stoke-on-Trent in 2019?")
+    assert not ans.citations
+
+
+def test_cli_ask_json_contract(built_index):
+    runner = CliRunner()
+    result = runner.invoke(cli, ["ask", "Did Stoke misuse section 20?", "--index", str(built_index[0]), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert {"question", "answer", "refused", "citations", "filters", "seconds"} <= set(data)
+    keys = {"n", "doc_id", "path", "title", "kind", "local_authority", "published", "section", "paragraph", "page", "quote", "score"}
+    assert data["citations"] and keys <= set(data["citations"][0])
+    result = runner.invoke(cli, ["ask", "How are care leavers' homes judged?", "--la", "Norfolk", "--year-from", "2022",
+                                 "--kind", "report", "--index", str(built_index[0])])
+    assert result.exit_code == 0, result.output
+    assert "Norfolk" in result.output and "[1]" in result.output
