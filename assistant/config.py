@@ -48,10 +48,12 @@ class Settings(BaseSettings):
     refuse_below_coverage: float = 0.5
     refuse_below_cosine: float = 0.65
 
-    # Chunks are kept below the embedder's 256 word-piece window (with room for [CLS]/[SEP] and context).
-    chunk_max_tokens: int = 200
+    # Chunks are kept below the embedder's 256 word-piece window: 215 for the passage, the rest for
+    # [CLS]/[SEP] and the 14-word context line (checked by tests/test_ingest.py on every chunk).
+    chunk_max_tokens: int = 215
     chunk_min_tokens: int = 40
     embed_batch: int = 32
+    parse_workers: int = Field(default_factory=lambda: max(1, min(4, os.cpu_count() or 1)))
 
 
 def resolve_corpus(explicit: str | os.PathLike | None = None) -> Path:

@@ -66,7 +66,10 @@ class Index:
                 f"no index at {self.folder}: build one with `ofsted-assistant ingest <corpus> --index {self.folder}`"
             )
         self.store = Store(state)
-        self.chroma_url = chroma_url or self.store.get_meta("chroma_url") or None
+        from assistant.config import Settings
+
+        # Flag, then OFSTED_CHROMA_URL, then the server this index was built against.
+        self.chroma_url = chroma_url or Settings().chroma_url or self.store.get_meta("chroma_url") or None
         self._lock = threading.RLock()
         self._keyword = None
         self._table: ChunkTable | None = None

@@ -7,6 +7,7 @@ that opens and answers, and the next run finishes the rest.
 """
 from __future__ import annotations
 
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -88,7 +89,7 @@ def _check_writable(index_dir: Path) -> None:
 
 
 def _sync_files(store: Store, corpus: Path, found, run: _Run, settings: Settings, tick: Progress, say) -> None:
-    from assistant.documents.parse import file_sha, parse_file
+    from assistant.documents.parse import file_sha
 
     known = store.files()
     current = {str(p) for p in found.files}
@@ -113,38 +114,34 @@ def _sync_files(store: Store, corpus: Path, found, run: _Run, settings: Settings
         ):
             continue  # unchanged since the last ingest: no hashing, parsing or embedding
         todo.append((rel, full, stat))
-    for i, (rel, full, stat) in enumerate(todo, 1):
-        tick("parse", i - 1, len(todo))
+    # Hash first (cheap), so a document already indexed under another name is recognised without parsing.
+    jobs: dict[str, list] = {}
+    for rel, full, stat in todo:
         try:
             sha = file_sha(full)
         except OSError as exc:
             store.set_file(str(rel), None, stat.st_size, stat.st_mtime, "", f"cannot be read: {exc.strerror}")
             continue
         if store.has_document(sha):
-            # The same content under another name is indexed once.
-            store.set_file(str(rel), sha, stat.st_size, stat.st_mtime, sha, None)
+            store.set_file(str(rel), sha, stat.st_size, stat.st_mtime, sha, None)  # same content, another name
             run.changed = True
             continue
-        try:
-            parsed = parse_file(full, str(rel), sha, settings.chunk_max_tokens, settings.chunk_min_tokens)
-        except Unusable as exc:
-            store.set_file(str(rel), None, stat.st_size, stat.st_mtime, sha, str(exc))
-            say(f"skipped {rel}: {exc}")
+        jobs.setdefault(sha, []).append((rel, full, stat))
+    done = 0
+    for sha, outcome in _parse_all(jobs, settings):
+        done += 1
+        tick("parse", done, len(jobs))
+        copies = jobs[sha]
+        if isinstance(outcome, str):
+            for rel, _, stat in copies:
+                store.set_file(str(rel), None, stat.st_size, stat.st_mtime, sha, outcome)
+                say(f"skipped {rel}: {outcome}")
             continue
-        except Exception as exc:  # one bad document must never stop the rest
-            reason = f"could not be parsed: {type(exc).__name__}: {str(exc)[:160]}"
-            store.set_file(str(rel), None, stat.st_size, stat.st_mtime, sha, reason)
-            say(f"skipped {rel}: {reason}")
-            continue
-        if not parsed.chunks:
-            store.set_file(str(rel), None, stat.st_size, stat.st_mtime, sha, "no text found to index")
-            continue
-        store.add_document(parsed.doc, parsed.pages, parsed.chunks)
-        store.set_file(str(rel), sha, stat.st_size, stat.st_mtime, sha, None)
+        store.add_document(outcome.doc, outcome.pages, outcome.chunks)
+        for rel, _, stat in copies:
+            store.set_file(str(rel), sha, stat.st_size, stat.st_mtime, sha, None)
         run.parsed += 1
         run.changed = True
-    if todo:
-        tick("parse", len(todo), len(todo))
     orphans = store.orphan_documents()
     if orphans:
         _remove_vectors(store, orphans)
@@ -152,6 +149,42 @@ def _sync_files(store: Store, corpus: Path, found, run: _Run, settings: Settings
             store.delete_document(doc_id)
         run.removed += len(orphans)
         run.changed = True
+
+
+def parse_job(full: Path, rel: str, sha: str, max_tokens: int, min_tokens: int):
+    """One document, in a worker process: a ParsedDocument, or the reason it cannot be used."""
+    from assistant.documents.parse import parse_file
+
+    try:
+        parsed = parse_file(full, rel, sha, max_tokens, min_tokens)
+    except Unusable as exc:
+        return str(exc)
+    except Exception as exc:  # one bad document must never stop the rest
+        return f"could not be parsed: {type(exc).__name__}: {str(exc)[:160]}"
+    return parsed if parsed.chunks else "no text found to index"
+
+
+def _parse_all(jobs: dict[str, list], settings: Settings):
+    """(sha, outcome) as documents finish; parsing is CPU-bound pure Python, so it runs on every core."""
+    args = [(copies[0][1], str(copies[0][0]), sha, settings.chunk_max_tokens, settings.chunk_min_tokens)
+            for sha, copies in jobs.items()]
+    workers = min(settings.parse_workers, len(args))
+    if workers <= 1:
+        for a in args:
+            yield a[2], parse_job(*a)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    # fork is cheap and safe here: nothing threaded (torch, Chroma) has been started in this process yet.
+    method = "fork" if "torch" not in sys.modules else "spawn"
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
+        futures = {pool.submit(parse_job, *a): a[2] for a in args}
+        for future in as_completed(futures):
+            try:
+                yield futures[future], future.result()
+            except Exception as exc:  # a worker that died (memory, a crash in a C library)
+                yield futures[future], f"could not be parsed: worker failed: {type(exc).__name__}"
 
 
 def _remove_vectors(store: Store, doc_ids: list[str]) -> None:

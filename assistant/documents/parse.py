@@ -13,9 +13,10 @@ from assistant.documents.cleaning import clean_pages
 from assistant.documents.loaders import LoadedDocument, load_document
 from assistant.documents.reports import area_for_heading, extract_report_metadata
 from assistant.documents.structure import parse_blocks
-from assistant.models import AREAS
+from assistant.models import AREA_LABELS, AREAS
 
 EMBED_MODEL_ID = "all-MiniLM-L6-v2"
+CONTEXT_WORDS = 14
 
 
 @dataclass
@@ -49,7 +50,7 @@ def parse_file(path: Path, rel_path: str, doc_id: str, max_tokens: int = 200, mi
     short = _short_title(kind, info, title)
     rows = []
     for i, c in enumerate(chunks):
-        context = f"{short}. {c.section}" if c.section else short
+        context = _context(short, c.section, c.area)
         grade = info["judgements"].get(c.area) if (kind == "report" and c.area) else None
         rows.append({
             "chunk_id": f"{doc_id[:16]}:{i:04d}",
@@ -108,6 +109,15 @@ def _title(loaded: LoadedDocument, rel_path: str, kind: str, info: dict[str, Any
         return loaded.title
     stem = Path(rel_path).stem.replace("-", " ").replace("_", " ").strip()
     return stem[:1].upper() + stem[1:]
+
+
+def _context(short: str, section: str | None, area: str | None) -> str:
+    """Where a passage comes from, in a few words: read by the embedder and by BM25 with the passage.
+
+    Kept to CONTEXT_WORDS words so that context plus chunk stays inside the embedder's 256 word-pieces."""
+    label = AREA_LABELS.get(area) if area else section
+    words = f"{short}. {label}".split() if label else short.split()
+    return " ".join(words[:CONTEXT_WORDS])
 
 
 def _short_title(kind: str, info: dict[str, Any], title: str) -> str:

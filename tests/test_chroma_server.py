@@ -1,0 +1,72 @@
+"""Chroma server mode: ingest, ask and re-ingest through a real `chroma run` on 127.0.0.1."""
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.test_ingest import _tiny_corpus
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def chroma_server(tmp_path):
+    exe = shutil.which("chroma") or str(Path(sys.executable).parent / "chroma")
+    port = _free_port()
+    proc = subprocess.Popen([exe, "run", "--path", str(tmp_path / "chroma-data"), "--host", "127.0.0.1",
+                             "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                break
+        except OSError:
+            if proc.poll() is not None:
+                pytest.fail("chroma run exited at start")
+            time.sleep(0.3)
+    else:
+        proc.kill()
+        pytest.fail("chroma run did not start")
+    yield f"http://127.0.0.1:{port}"
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.mark.slow
+def test_ingest_and_ask_through_chroma_server(tmp_path, chroma_server):
+    from assistant.api import Assistant
+    from assistant.index import Index
+    from assistant.ingest import ingest
+
+    corpus = _tiny_corpus(tmp_path)
+    index_dir = tmp_path / "index"
+    summary = ingest(corpus, index_dir, chroma_url=chroma_server)
+    assert summary.pending_embeddings == 0
+    assert not (index_dir / "chroma").exists()  # vectors went to the server, not the embedded store
+    index = Index(index_dir)
+    assert index.chroma_url == chroma_server  # remembered, so later commands need no flag
+    assert index.collection().count() == summary.chunks
+    # Dense search through the server finds the paragraph without any shared keyword beyond the topic.
+    from assistant.models import Filters
+    from assistant.retrieval import Retriever
+
+    dense = Retriever(index).dense("no one-to-one supervision of social workers by managers", Filters(), 5)
+    assert dense
+    ans = Assistant(index=index).ask("What did inspectors say about supervision in Stoke-on-Trent in 2019?")
+    assert any(c.paragraph == "34" and c.page == 9 for c in ans.citations)
+    again = ingest(corpus, index_dir)
+    assert (again.parsed, again.embedded) == (0, 0)
+    assert Index(index_dir).collection().count() == summary.chunks
