@@ -193,7 +193,9 @@ def build_citations(index: Index, chosen: list[Candidate]) -> list[tuple[Candida
         if not verify_quote(cand.text, row["text"], page_text):
             continue
         _, cs, ce = locate(row, cand.start, cand.end)
-        out.append((cand, make_citation(0, cand.doc, row, page, cand.text, cand.hit.score, cs, ce)))
+        cit = make_citation(0, cand.doc, row, page, cand.text, cand.hit.score, cs, ce)
+        cit.passage_start, cit.passage_end = cand.start, cand.end
+        out.append((cand, cit))
     return out
 
 

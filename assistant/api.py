@@ -43,12 +43,17 @@ class Assistant:
         if not re.search(r"\w", question):
             return self._answer(question.strip(), EMPTY_MESSAGE, True, [], filters, started)
         u = understand(question, self.councils, filters, history, self.settings.max_question_chars)
+        ans = self._respond(u, filters, started)
+        ans.detected = {k: v for k, v in u.detected.items() if v}
+        return ans
+
+    def _respond(self, u: Understanding, filters: Filters, started: float) -> Answer:
         notices = []
         if u.truncated:
             notices.append(f"Your question was longer than {self.settings.max_question_chars} characters; only its start was used.")
         unknown = [n for n in filters.local_authority if self.councils.resolve(n) is None]
         if unknown:
-            return self._answer(u.question, f"No indexed report is for {', '.join(unknown)}. " + NOT_COVERED, True, [], u.filters, started, notices)
+            return self._answer(u.question, f"No indexed report is for {_names(unknown)}. " + NOT_COVERED, True, [], u.filters, started, notices)
         if u.unknown_places and not self._in_corpus(u.unknown_places):
             text = f"No indexed document covers {', '.join(u.unknown_places)}. " + NOT_COVERED
             return self._answer(u.question, text, True, [], u.filters, started, notices)
@@ -170,10 +175,16 @@ def _turn_text(turn) -> str:
     return str(turn)
 
 
+def _names(names: list[str], shown: int = 5) -> str:
+    """A few names, then how many more: a filter may name thousands (each name cut to 80 characters)."""
+    names = [n if len(n) <= 80 else n[:79] + "…" for n in dict.fromkeys(names)]
+    return ", ".join(names) if len(names) <= shown else ", ".join(names[:shown]) + f" and {len(names) - shown} more"
+
+
 def _describe(f: Filters) -> str:
     parts = []
     if f.local_authority:
-        parts.append(", ".join(f.local_authority))
+        parts.append(_names(f.local_authority))
     if f.year_from or f.year_to:
         parts.append(f"{f.year_from or '…'}-{f.year_to or '…'}" if f.year_from != f.year_to else str(f.year_from))
     if f.kind:
@@ -182,6 +193,8 @@ def _describe(f: Filters) -> str:
         parts.append(f.area.replace("_", " "))
     if f.grade:
         parts.append(f.grade)
+    if f.doc_id:
+        parts.append(f"{len(f.doc_id)} named document{'s' if len(f.doc_id) != 1 else ''}")
     return "; ".join(parts)
 
 

@@ -155,7 +155,8 @@ def chunk_blocks(blocks: list[Block], max_tokens: int = 200, min_tokens: int = 4
             _emit(chunks, block, _Flat(block.lines), max_tokens, size)
             continue
         # Short unnumbered blocks under one heading travel together, so no chunk is a lone fragment.
-        if pending and (pending[0].section != block.section or pending_size + size > max_tokens):
+        if pending and (pending[0].section != block.section or pending[0].paragraph != block.paragraph
+                        or pending_size + size > max_tokens):
             flush()
         pending.append(block)
         pending_size += size + 1

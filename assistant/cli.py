@@ -136,6 +136,44 @@ def ask(question, index_dir, chroma_url, las, year_from, year_to, kind, area, gr
     print_answer(answer)
 
 
+@cli.command("eval")
+@INDEX_OPTION
+@CHROMA_OPTION
+@click.option("--gold", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Gold JSONL file (repeatable; default: eval/gold/questions.jsonl + facts.jsonl).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where run-<timestamp>.json and report.html go (default: eval/results).")
+@click.option("--compare", nargs=2, type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Compare two run JSON files: which questions got better or worse.")
+@click.option("--baseline", is_flag=True, help="Also run the naive llama-index baseline.")
+@click.option("--limit", type=int, default=None, help="Only the first N selected items.")
+@click.option("--types", default=None, help="Comma-separated question types, e.g. finding,fact.")
+@click.option("--corpus", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Corpus folder for the baseline and metadata checks (default: as for ingest).")
+@click.option("--set", "overrides", multiple=True, help="Override a setting for this run, e.g. --set dense_weight=1.5.")
+@click.option("--metadata/--no-metadata", default=None, help="Score metadata extraction (default: with the shipped gold).")
+def eval_(index_dir, chroma_url, gold, out, compare, baseline, limit, types, corpus, overrides, metadata) -> None:
+    """Score the assistant against gold questions: retrieval, answers, citations, refusals, latency."""
+    from assistant.evaluation.command import eval_command
+
+    code = eval_command(_index_dir(index_dir), gold, out, compare, baseline, limit, types, corpus, overrides, metadata,
+                        chroma_url)
+    if code:
+        sys.exit(code)
+
+
+from assistant.trainer.commands import COMMANDS as _TRAINER_COMMANDS  # noqa: E402  briefing, compare, timeline
+
+for _command in _TRAINER_COMMANDS:
+    cli.add_command(_command)
+
+from assistant.feedback import feedback_group  # noqa: E402  feedback export
+from assistant.web.server import serve_command  # noqa: E402  the chat page; gradio loads only when it runs
+
+cli.add_command(serve_command)
+cli.add_command(feedback_group)
+
+
 def main() -> None:
     cli(prog_name="ofsted-assistant")
 

@@ -7,8 +7,12 @@ that opens and answers, and the next run finishes the rest.
 """
 from __future__ import annotations
 
+import errno
+import os
+import sqlite3
 import sys
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -22,6 +26,8 @@ from assistant.models import IngestSummary, Skipped
 from assistant.store import Store
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
+# Bump when parsing or chunking changes what is stored: the next ingest then re-parses every file.
+PARSER_VERSION = "4"
 
 
 @dataclass
@@ -49,12 +55,14 @@ def ingest(
     corpus, index_dir = Path(corpus), Path(index_dir)
     say = log or (lambda message: None)
     tick = progress or (lambda phase, done, total: None)
-    with ingest_lock(index_dir):
+    with ingest_lock(index_dir), _write_errors():
         store = Store(index_dir / STATE_FILE)
         _check_writable(index_dir)
         if all_reports is None:
             all_reports = store.get_meta("scope") == "all"
         store.set_meta("scope", "all" if all_reports else "latest")
+        # Remembered so the chat page can offer the original files without being told where they are.
+        store.set_meta("corpus", str(corpus.resolve()))
         if chroma_url is not None:
             store.set_meta("chroma_url", chroma_url)
         chroma_url = store.get_meta("chroma_url") or None
@@ -66,7 +74,7 @@ def ingest(
         t0 = clock()
         _sync_files(store, corpus, found, run, settings, tick, say)
         t1 = clock()
-        if run.changed:
+        if run.changed or _keyword_stale(store, index_dir):
             from assistant import keyword
 
             keyword.build(store, index_dir)
@@ -88,10 +96,50 @@ def _check_writable(index_dir: Path) -> None:
         raise PermissionError(f"the index folder {index_dir} cannot be written ({exc.strerror}); nothing was changed") from exc
 
 
+_SQLITE_WRITE_ERRORS = (("full", errno.ENOSPC), ("readonly", errno.EROFS), ("read-only", errno.EROFS),
+                        ("disk i/o", errno.EIO), ("unable to open", errno.EIO))
+
+
+@contextmanager
+def _write_errors():
+    """A full disk or read-only file reaches us as sqlite3.OperationalError or a Chroma InternalError; raise
+    it as one OSError with the reason, so the CLI prints one line instead of a traceback. Each document and
+    each vector batch commits on its own, so everything written before the failure stays."""
+    try:
+        yield
+    except sqlite3.OperationalError as exc:
+        code = next((c for word, c in _SQLITE_WRITE_ERRORS if word in str(exc).lower()), None)
+        if code is None:
+            raise
+        raise OSError(code, f"{os.strerror(code)} ({exc})") from exc
+    except Exception as exc:
+        if not type(exc).__module__.startswith("chromadb") or isinstance(exc, OSError):
+            raise
+        code = next((c for word, c in _SQLITE_WRITE_ERRORS if word in str(exc).lower()), errno.EIO)
+        raise OSError(code, f"the vector store failed ({str(exc)[:200]})") from exc
+
+
+def _keyword_stale(store: Store, index_dir: Path) -> bool:
+    """True when the keyword index does not list exactly the stored chunks: a run stopped (killed, disk full)
+    after committing documents but before the new keyword index was swapped in. Nothing on disk looks
+    changed then, so without this check the keyword index would stay behind for good."""
+    import json
+
+    from assistant.keyword import BM25_DIR, IDS_FILE
+
+    try:
+        listed = json.loads((index_dir / BM25_DIR / IDS_FILE).read_text())
+    except (OSError, ValueError):
+        return store.count("SELECT COUNT(*) FROM chunks") > 0
+    return listed != [r[0] for r in store.all_chunk_rows("chunk_id")]
+
+
 def _sync_files(store: Store, corpus: Path, found, run: _Run, settings: Settings, tick: Progress, say) -> None:
     from assistant.documents.parse import file_sha
 
     known = store.files()
+    # A new parser version re-parses everything; unchanged passages keep their cached embeddings.
+    reparse = store.get_meta("parser_version") != PARSER_VERSION
     current = {str(p) for p in found.files}
     for rel, reason in found.unsupported:
         store.set_file(str(rel), None, 0, 0.0, "", reason)
@@ -109,24 +157,26 @@ def _sync_files(store: Store, corpus: Path, found, run: _Run, settings: Settings
             store.set_file(str(rel), None, 0, 0.0, "", f"cannot be read: {exc.strerror}")
             continue
         row = known.get(str(rel))
-        if row and row["size"] == stat.st_size and row["mtime"] == stat.st_mtime and (
+        if not reparse and row and row["size"] == stat.st_size and row["mtime"] == stat.st_mtime and (
             row["skipped_reason"] or (row["doc_id"] and store.has_document(row["doc_id"]))
         ):
             continue  # unchanged since the last ingest: no hashing, parsing or embedding
         todo.append((rel, full, stat))
     # Hash first (cheap), so a document already indexed under another name is recognised without parsing.
     jobs: dict[str, list] = {}
+    reparsed: set[str] = set()
     for rel, full, stat in todo:
         try:
             sha = file_sha(full)
         except OSError as exc:
             store.set_file(str(rel), None, stat.st_size, stat.st_mtime, "", f"cannot be read: {exc.strerror}")
             continue
-        if store.has_document(sha):
+        if store.has_document(sha) and (not reparse or sha in reparsed):
             store.set_file(str(rel), sha, stat.st_size, stat.st_mtime, sha, None)  # same content, another name
             run.changed = True
             continue
         jobs.setdefault(sha, []).append((rel, full, stat))
+        reparsed.add(sha)
     done = 0
     for sha, outcome in _parse_all(jobs, settings):
         done += 1
@@ -137,11 +187,14 @@ def _sync_files(store: Store, corpus: Path, found, run: _Run, settings: Settings
                 store.set_file(str(rel), None, stat.st_size, stat.st_mtime, sha, outcome)
                 say(f"skipped {rel}: {outcome}")
             continue
+        if store.has_document(sha):  # re-parsed by a new parser version: its old vectors go first
+            _remove_vectors(store, [sha])
         store.add_document(outcome.doc, outcome.pages, outcome.chunks)
         for rel, _, stat in copies:
             store.set_file(str(rel), sha, stat.st_size, stat.st_mtime, sha, None)
         run.parsed += 1
         run.changed = True
+    store.set_meta("parser_version", PARSER_VERSION)
     orphans = store.orphan_documents()
     if orphans:
         _remove_vectors(store, orphans)

@@ -93,6 +93,8 @@ class Citation(BaseModel):
     passage: str | None = None
     char_start: int | None = None
     char_end: int | None = None
+    passage_start: int | None = None  # the quote's offsets inside `passage`
+    passage_end: int | None = None
 
 
 class Answer(BaseModel):
@@ -108,3 +110,4 @@ class Answer(BaseModel):
     fact: dict | None = None
     retrieved: list[str] = Field(default_factory=list)
     evidence: dict = Field(default_factory=dict)
+    detected: dict = Field(default_factory=dict)  # filters read from the question, not set by the user

@@ -122,6 +122,14 @@ def test_reingest_changes_removals_and_duplicates(tmp_path):
     assert (again.parsed, again.embedded, again.reused) == (0, 0, 0)  # unchanged: no parsing, no embedding
     assert again.chunks == first.chunks
 
+    # A new parser version re-parses every file but embeds nothing twice.
+    from assistant.store import Store
+
+    Store(index_dir / "state.sqlite").set_meta("parser_version", "old")
+    reparsed = ingest(corpus, index_dir)
+    assert reparsed.parsed == 2 and reparsed.embedded == 0 and reparsed.reused == first.chunks
+    assert Index(index_dir).collection().count() == first.chunks
+
     # The same content under a second name is indexed once.
     shutil.copy2(corpus / "framework" / "nf.txt", corpus / "framework" / "copy of nf.txt")
     dup = ingest(corpus, index_dir)

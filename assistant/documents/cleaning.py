@@ -14,6 +14,9 @@ BULLET = "•"
 _BULLET_GLYPHS = dict.fromkeys([*range(0xF000, 0xF100), 0x25FC, 0x25AA, 0x25A0, 0x25CF, 0x2023, 0x2043, 0x25E6], BULLET)
 _SPACES = dict.fromkeys([0x00A0, 0x2007, 0x202F, 0x2009, 0x200A, 0x2002, 0x2003], " ")
 _INVISIBLE = dict.fromkeys([0x00AD, 0x200B, 0x200C, 0x200D, 0xFEFF], None)
+# Left over after the mappings above: control characters that are not whitespace (a broken font map emits
+# them; a Word export of a quote fails on them), lone surrogates and other private-use glyphs (no meaning).
+_UNUSABLE = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\ud800-\udfff\ue000-\uf8ff\U000f0000-\U0010ffff]")
 
 _PAGE_NUMBER = re.compile(r"^(?:page\s+)?\d{1,4}(?:\s+of\s+\d{1,4})?$", re.I)
 _DIGITS = re.compile(r"\d+")
@@ -32,7 +35,7 @@ _BOILERPLATE_START = re.compile(
 def normalise_chars(text: str) -> str:
     text = text.translate(_BULLET_GLYPHS).translate(_SPACES).translate(_INVISIBLE)
     # Compatibility forms (ligatures, full-width) read the same and search better in their plain form.
-    return unicodedata.normalize("NFKC", text).replace("\uf0b7", BULLET)
+    return _UNUSABLE.sub("", unicodedata.normalize("NFKC", text).replace("\uf0b7", BULLET))
 
 
 def _lines(page: str) -> list[str]:

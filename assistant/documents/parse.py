@@ -105,10 +105,15 @@ def _title(loaded: LoadedDocument, rel_path: str, kind: str, info: dict[str, Any
         when = info.get("published") or info.get("inspection_end") or ""
         year = f" ({when})" if when else ""
         return f"{info['local_authority']} children's services inspection{year}"
-    if loaded.title and len(loaded.title) > 8 and not _BAD_TITLES.search(loaded.title):
-        return loaded.title
     stem = Path(rel_path).stem.replace("-", " ").replace("_", " ").strip()
-    return stem[:1].upper() + stem[1:]
+    from_name = stem[:1].upper() + stem[1:]
+    title = re.sub(r"\s+-\s+GOV\.UK\s*$", "", loaded.title or "").strip()
+    # Embedded PDF titles are often a draft's working name ("QS Stat Guidance (Consultation version...)"):
+    # trust one only when it shares words with the file name.
+    shared = set(re.findall(r"[a-z]{4,}", title.lower())) & set(re.findall(r"[a-z]{4,}", stem.lower()))
+    if title and len(title) > 8 and not _BAD_TITLES.search(title) and (loaded.format == "html" or len(shared) >= 2):
+        return title
+    return from_name
 
 
 def _context(short: str, section: str | None, area: str | None) -> str:

@@ -30,7 +30,7 @@ class Block:
     section: str
     area: str | None
     paragraph: str | None
-    kind: str  # "numbered", "bullets", "text", "heading"
+    kind: str  # "numbered", "sublist", "bullets", "text", "heading"
     lines: list[Line] = field(default_factory=list)
 
     @property
@@ -83,7 +83,8 @@ def parse_blocks(pages: list[str], area_for_heading=None) -> list[Block]:
     blocks: list[Block] = []
     section, area, area_heading = DEFAULT_SECTION, None, ""
     current: Block | None = None
-    last_number = 0
+    last_number = sub_number = earlier_number = 0
+    heading_since = False
 
     def close() -> None:
         nonlocal current
@@ -113,7 +114,7 @@ def parse_blocks(pages: list[str], area_for_heading=None) -> list[Block]:
         # A heading stands alone: what follows is a blank, a numbered paragraph, a bullet or a new page's text.
         if after is None or _NUMBERED.match(after.text) or after.text.startswith(BULLET):
             return run
-        if run == 1 and len(first.text) < 70 and not _SENTENCE_END.search(first.text):
+        if run == 1 and len(first.text) < 70 and not _SENTENCE_END.search(first.text) and not after.text[:1].islower():
             return 1
         return 0
 
@@ -130,10 +131,26 @@ def parse_blocks(pages: list[str], area_for_heading=None) -> list[Block]:
         match = _NUMBERED.match(line.text)
         if match:
             number = int(match.group(1))
-            if number == last_number + 1 or (number == 1 and last_number != 0) or (last_number == 0 and number <= 3):
+            # The next paragraph number (a skipped one tolerated), or numbering restarting at 1 after a
+            # heading (a new chapter).
+            resumes = 0 < earlier_number < number <= earlier_number + 3  # a short numbered list ended
+            if last_number < number <= last_number + 3 or resumes or (number == 1 and last_number != 0 and heading_since):
                 close()
-                last_number = number
+                if number == 1 and last_number > 1:
+                    earlier_number = last_number
+                elif resumes:
+                    earlier_number = 0
+                last_number, sub_number, heading_since = number, 0, False
                 current = Block(section, area, str(number), "numbered", [line])
+                i += 1
+                continue
+            # A numbered list inside a paragraph ("54. ... 1. ... 2. ...") belongs to that paragraph.
+            if last_number and number == sub_number + 1 and not heading_since:
+                if current is None or current.kind != "sublist":
+                    close()
+                    current = Block(section, area, str(last_number), "sublist", [])
+                current.lines.append(line)
+                sub_number = number
                 i += 1
                 continue
         starts_block = current is None or (current.lines and _SENTENCE_END.search(current.lines[-1].text))
@@ -148,17 +165,21 @@ def parse_blocks(pages: list[str], area_for_heading=None) -> list[Block]:
                     area, area_heading, section = found, heading, heading
                 elif area and _continues_area(heading):
                     section = f"{area_heading}: {heading}"
-                elif heading_lines[0].page == 0 and area is None:
+                elif area_for_heading is not None and heading_lines[0].page == 0 and area is None:
                     section = DEFAULT_SECTION  # the cover page's title, dates and judgement table
                 else:
                     area, section = None, heading
                 blocks.append(Block(section, area, None, "heading", heading_lines))
+                heading_since = True
                 i += run
                 continue
         if line.text.startswith(BULLET):
             if current is None or current.kind != "bullets":
+                # A list right after a numbered paragraph is part of that paragraph ("32. ... including:").
+                previous = current if current is not None else (blocks[-1] if blocks else None)
+                number = previous.paragraph if previous is not None and previous.kind in ("numbered", "sublist") else None
                 close()
-                current = Block(section, area, None, "bullets", [])
+                current = Block(section, area, number, "bullets", [])
             current.lines.append(line)
         elif current is None:
             current = Block(section, area, None, "text", [line])

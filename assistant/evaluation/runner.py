@@ -1,0 +1,366 @@
+"""Run a gold set against an index and score every answer (metrics: eval/README.md, "Evaluation runs").
+
+`run_eval(index, items)` asks every question through the public API (`Assistant.ask`) and returns a
+JSON-ready dict: per-question records plus summaries overall, by question type and by report era.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import platform
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from assistant.config import Settings
+from assistant.evaluation import metrics as M
+from assistant.evaluation.gold import ANSWERABLE, PASSAGE_TYPES, era_of, needs_full_index
+from assistant.index import Index
+
+K_VALUES = (5, 10)
+SKIP_FULL = "needs the full-history index"
+SKIP_NOT_INDEXED = "evidence document not in this index"
+Progress = Callable[[int, int, str], None]
+
+
+# --------------------------------------------------------------------------- selection
+
+def index_scope(index: Index) -> str:
+    return index.store.get_meta("scope") or "latest"
+
+
+def select_items(items: list[dict], types: Iterable[str] | None = None, limit: int | None = None) -> list[dict]:
+    types = {t.strip() for t in types or [] if t and t.strip()}
+    chosen = [i for i in items if not types or i["type"] in types]
+    return chosen[:limit] if limit else chosen
+
+
+def skip_reason(item: dict, scope: str, indexed_paths: set[str]) -> str | None:
+    if needs_full_index(item) and scope != "all":
+        return SKIP_FULL
+    docs = {e["doc"] for e in item.get("evidence") or []}
+    if docs and not docs & indexed_paths:
+        return SKIP_NOT_INDEXED
+    return None
+
+
+def indexed_paths(index: Index) -> dict[str, str]:
+    """Corpus-relative path -> doc_id, including the other paths of duplicate files."""
+    out = {}
+    for doc in index.documents().values():
+        out[doc.path] = doc.doc_id
+        for p in doc.other_paths:
+            out[p] = doc.doc_id
+    return out
+
+
+# --------------------------------------------------------------------------- relevance
+
+def evidence_matches(evidence: list[dict], doc_paths: set[str], text: str) -> set[int]:
+    """Indices of the evidence entries a retrieved passage (from a document known by `doc_paths`) holds."""
+    return {i for i, e in enumerate(evidence) if e["doc"] in doc_paths and M.snippet_in_text(e["snippet"], text)}
+
+
+def retrieval_scores(evidence: list[dict], matches: list[set[int]]) -> dict[str, Any]:
+    relevance = [bool(m) for m in matches]
+    gains = M.dedup_gains(matches)
+    found = set().union(*matches[:10]) if matches else set()
+    return {
+        "recall@5": M.recall_at_k(relevance, 5),
+        "recall@10": M.recall_at_k(relevance, 10),
+        "mrr": M.reciprocal_rank(relevance, 10),
+        "ndcg@10": M.ndcg_at_k(gains, len(evidence), 10),
+        "evidence_coverage@10": len(found) / len(evidence) if evidence else None,
+        "first_relevant_rank": M.first_relevant_rank(relevance),
+    }
+
+
+def citation_precise(evidence: list[dict], path: str, page: int | None, quote: str, aliases: set[str] | None = None) -> bool:
+    """The citation points at an expected passage: same document, same page (or the next page when the
+    quote runs over a page break; any page when the system has no page numbers) and the quote overlaps
+    the snippet."""
+    paths = aliases or {path}
+    for e in evidence:
+        if e["doc"] not in paths:
+            continue
+        if page is not None and e.get("page") not in (page, page + 1):
+            continue
+        if M.snippet_overlap(e["snippet"], quote):
+            return True
+    return False
+
+
+def answer_correct(item: dict, answer: dict, aliases: dict[str, set[str]] | None = None) -> bool | None:
+    """`aliases`: path -> every path of the same document (identical files stored under two names)."""
+    kind = item["type"]
+    if kind == "unanswerable":
+        return bool(answer.get("refused"))
+    if kind == "fact":
+        return M.fact_correct(item.get("answer"), answer.get("fact"))
+    if answer.get("refused"):
+        return False
+    ev = item.get("evidence") or []
+    for c in answer.get("citations") or []:
+        paths = (aliases or {}).get(c.get("path"), {c.get("path")})
+        for e in ev:
+            if e["doc"] in paths and M.snippet_overlap(e["snippet"], c.get("quote") or ""):
+                return True
+    return False
+
+
+# --------------------------------------------------------------------------- citation validity
+
+class CitationChecker:
+    """Is a quote verbatim (normalised) on the cited page of the cited document and in the cited chunk, whose
+    paragraph and pages agree with the citation?"""
+
+    def __init__(self, index: Index):
+        self.index = index
+        self._pages: dict[tuple[str, int], str] = {}
+
+    def page(self, doc_id: str, page: int) -> str:
+        key = (doc_id, page)
+        if key not in self._pages:
+            self._pages[key] = M.normalise(self.index.store.page_text(doc_id, page) or "")
+        return self._pages[key]
+
+    def check(self, cit: dict, chunk: dict | None) -> str | None:
+        """None when valid, else why not."""
+        q = M.normalise(cit.get("quote"))
+        if not q:
+            return "empty quote"
+        doc = self.index.documents().get(cit.get("doc_id"))
+        if doc is None:
+            return "cited document not in the index"
+        if cit.get("path") not in {doc.path, *doc.other_paths}:
+            return f"path {cit.get('path')!r} is not the document's"
+        page = int(cit.get("page") or 0)
+        here = self.page(doc.doc_id, page)
+        if q not in here:
+            joined = here + " " + self.page(doc.doc_id, page + 1)
+            pos = joined.find(q)
+            if pos == -1 or pos >= len(here):
+                return f"quote not on page {page}" + self._why(doc, q, page)
+        if cit.get("chunk_id"):
+            if chunk is None:
+                return "cited chunk not in the index"
+            if q not in M.normalise(chunk["text"]):
+                return "quote not in the cited chunk"
+            if (chunk.get("paragraph") or None) != (cit.get("paragraph") or None):
+                return f"paragraph {cit.get('paragraph')!r} differs from the chunk's {chunk.get('paragraph')!r}"
+            if not (chunk["page_start"] or 0) <= page <= (chunk["page_end"] or page):
+                return f"page {page} outside the chunk's pages {chunk['page_start']}-{chunk['page_end']}"
+        return None
+
+    def _why(self, doc, q: str, page: int) -> str:
+        if any(q in self.page(doc.doc_id, p) for p in range(1, (doc.pages or 0) + 1) if p != page):
+            return " (it is on another page)"
+        squeeze = q.replace(" ", "")
+        if squeeze in self.page(doc.doc_id, page).replace(" ", ""):
+            return " (differs only in spacing, e.g. a line-end hyphen shown as 'post- 16')"
+        words = q.split(" ")
+        head, tail = " ".join(words[:6]), " ".join(words[-6:])
+        text = self.page(doc.doc_id, page)
+        if head in text and tail in text:
+            return " (start and end are there: the quote joins text that is not contiguous on the page)"
+        return ""
+
+
+# --------------------------------------------------------------------------- one system
+
+def evaluate_ours(index: Index, items: list[dict], settings: Settings | None = None,
+                  progress: Progress | None = None) -> list[dict]:
+    from assistant.api import Assistant
+
+    assistant = Assistant(index=index, settings=settings)
+    scope = index_scope(index)
+    paths = indexed_paths(index)
+    aliases = {p: {d.path, *d.other_paths} for d in index.documents().values() for p in (d.path, *d.other_paths)}
+    checker = CitationChecker(index)
+    # Load the embedder and the keyword index before timing anything: latency is per question, warm.
+    assistant.ask("How do inspectors describe supervision of social workers?")
+    records = []
+    for n, item in enumerate(items, 1):
+        if progress:
+            progress(n, len(items), item["id"])
+        rec = _base_record(item)
+        rec["skipped"] = skip_reason(item, scope, set(paths))
+        if rec["skipped"]:
+            records.append(rec)
+            continue
+        started = time.perf_counter()
+        try:
+            ans = assistant.ask(item["question"], filters=item.get("filters") or None, history=item.get("history") or [])
+        except Exception as exc:  # noqa: BLE001 -- a crash is a failure of that question, not of the run
+            rec.update(error=f"{type(exc).__name__}: {exc}", seconds=time.perf_counter() - started, refused=True,
+                       answer_correct=False if item["type"] != "unanswerable" else True)
+            records.append(rec)
+            continue
+        rec["seconds"] = time.perf_counter() - started
+        answer = ans.model_dump(mode="json")
+        rec.update(refused=ans.refused, answer=ans.answer[:600], fact=ans.fact, evidence_signals=ans.evidence,
+                   notices=ans.notices)
+        ev = item.get("evidence") or []
+        rows = index.store.chunks_by_id(ans.retrieved[:10] + [c.chunk_id for c in ans.citations if c.chunk_id])
+        if item["type"] in PASSAGE_TYPES:
+            docs = index.documents()
+            matches = []
+            for cid in ans.retrieved[:10]:
+                row = rows.get(cid)
+                doc = docs.get(row["doc_id"]) if row else None
+                doc_paths = {doc.path, *doc.other_paths} if doc else set()
+                matches.append(evidence_matches(ev, doc_paths, row["text"]) if row else set())
+            rec["retrieved"] = [_short_hit(rows.get(cid), docs) for cid in ans.retrieved[:10]]
+            rec.update(retrieval_scores(ev, matches))
+        rec["answer_correct"] = answer_correct(item, answer, aliases)
+        cits = []
+        for c in answer["citations"]:
+            problem = checker.check(c, rows.get(c["chunk_id"]) if c.get("chunk_id") else None)
+            cits.append({
+                "n": c["n"], "doc": c["path"], "page": c["page"], "paragraph": c.get("paragraph"),
+                "chunk_id": c.get("chunk_id"), "quote": c["quote"], "valid": problem is None, "problem": problem,
+                "precise": citation_precise(ev, c["path"], c["page"], c["quote"], aliases.get(c["path"])) if ev else None,
+            })
+        rec["citations"] = cits
+        records.append(rec)
+    return records
+
+
+def _base_record(item: dict) -> dict:
+    return {
+        "id": item["id"], "type": item["type"], "era": era_of(item), "index": item.get("index"),
+        "question": item["question"], "history": item.get("history") or [], "filters": item.get("filters") or {},
+        "expected": item.get("answer"), "local_authority": item.get("local_authority"),
+        "evidence": [{k: e.get(k) for k in ("doc", "page", "paragraph", "snippet")} for e in item.get("evidence") or []],
+        "should_refuse": item["type"] == "unanswerable", "skipped": None,
+    }
+
+
+def _short_hit(row: dict | None, docs: dict) -> dict:
+    if row is None:
+        return {"chunk_id": None}
+    doc = docs.get(row["doc_id"])
+    return {"chunk_id": row["chunk_id"], "doc": doc.path if doc else row["doc_id"], "page": row["page_start"],
+            "paragraph": row.get("paragraph")}
+
+
+# --------------------------------------------------------------------------- summaries
+
+RETRIEVAL_KEYS = ("recall@5", "recall@10", "mrr", "ndcg@10", "evidence_coverage@10")
+
+
+def summarise(records: list[dict]) -> dict[str, Any]:
+    """Every metric overall, by question type and by era."""
+    done = [r for r in records if not r.get("skipped")]
+    out = {"overall": _summary(done), "by_type": {}, "by_era": {}}
+    for key, field in (("by_type", "type"), ("by_era", "era")):
+        groups: dict[str, list[dict]] = defaultdict(list)
+        for r in done:
+            groups[r[field]].append(r)
+        out[key] = {g: _summary(rs) for g, rs in sorted(groups.items())}
+    skipped: dict[str, int] = defaultdict(int)
+    for r in records:
+        if r.get("skipped"):
+            skipped[r["skipped"]] += 1
+    out["skipped"] = dict(skipped)
+    out["evaluated"] = len(done)
+    return out
+
+
+def _summary(records: list[dict]) -> dict[str, Any]:
+    s: dict[str, Any] = {"n": len(records)}
+    retr = [r for r in records if r["type"] in PASSAGE_TYPES and "recall@5" in r]
+    s["n_retrieval"] = len(retr)
+    for key in RETRIEVAL_KEYS:
+        s[key] = M.mean(r.get(key) for r in retr)
+    answerable = [r for r in records if r["type"] in ANSWERABLE]
+    s["answer_accuracy"] = M.mean(float(bool(r.get("answer_correct"))) for r in answerable)
+    s["n_answerable"] = len(answerable)
+    acc_by_type = {}
+    for t in sorted({r["type"] for r in records}):
+        acc_by_type[t] = M.mean(float(bool(r.get("answer_correct"))) for r in records if r["type"] == t)
+    s["accuracy_by_type"] = acc_by_type
+    cits = [c for r in records for c in r.get("citations") or []]
+    checked = [c for c in cits if c.get("valid") is not None]
+    s["citations"] = len(cits)
+    s["citation_validity"] = M.mean(float(c["valid"]) for c in checked) if checked else None
+    precise = [c for r in records if r["type"] in ANSWERABLE for c in r.get("citations") or [] if c.get("precise") is not None]
+    s["citation_precision"] = M.mean(float(c["precise"]) for c in precise) if precise else None
+    s.update(M.refusal_scores((r["should_refuse"], bool(r.get("refused"))) for r in records))
+    secs = [r["seconds"] for r in records if r.get("seconds") is not None]
+    s["latency_p50"] = M.percentile(secs, 50)
+    s["latency_p95"] = M.percentile(secs, 95)
+    s["errors"] = sum(1 for r in records if r.get("error"))
+    return s
+
+
+# --------------------------------------------------------------------------- the whole run
+
+def run_eval(
+    index: str | Path | Index,
+    items: list[dict],
+    settings: Settings | None = None,
+    *,
+    baseline: bool = False,
+    corpus: str | Path | None = None,
+    cache_dir: str | Path | None = None,
+    metadata_csv: str | Path | None = None,
+    gold_files: list[str] | None = None,
+    progress: Progress | None = None,
+    log: Callable[[str], None] | None = None,
+) -> dict[str, Any]:
+    """Score our assistant (and optionally the naive baseline) on `items`; see module docstring."""
+    index = index if isinstance(index, Index) else Index(index)
+    settings = settings or Settings()
+    say = log or (lambda message: None)
+    started = time.time()
+    docs = index.documents()
+    run: dict[str, Any] = {
+        "meta": {
+            "created": dt.datetime.now().isoformat(timespec="seconds"),
+            "index": index.folder.name, "scope": index_scope(index), "documents": len(docs),
+            "reports": sum(1 for d in docs.values() if d.kind == "report"),
+            "chunks": index.chunk_count(), "embedded": index.embedded_count(),
+            "gold_files": gold_files or sorted({i.get("_file", "?") for i in items}), "items": len(items),
+            "settings": settings.model_dump(mode="json", exclude={"corpus", "index", "chroma_url"}),
+            "python": platform.python_version(),
+        },
+        "systems": {},
+    }
+    if index.embedded_count() < index.chunk_count():
+        say(f"warning: only {index.embedded_count()} of {index.chunk_count()} chunks are embedded; dense retrieval is partial")
+    ours = evaluate_ours(index, items, settings, progress)
+    run["systems"]["ours"] = {"records": ours, "summary": summarise(ours)}
+    run["diagnostics"] = {"unfindable_evidence": unfindable_evidence(index, items)}
+    if baseline:
+        from assistant.evaluation.baseline import evaluate_baseline
+
+        base = evaluate_baseline(index, items, corpus=corpus, cache_dir=cache_dir, progress=progress, log=say)
+        run["systems"]["baseline"] = {"records": base, "summary": summarise(base)}
+    if metadata_csv:
+        from assistant.evaluation.metadata import metadata_accuracy
+
+        run["metadata"] = metadata_accuracy(index, metadata_csv, corpus=corpus, cache_dir=cache_dir, log=say)
+    run["meta"]["seconds"] = round(time.time() - started, 1)
+    return run
+
+
+def unfindable_evidence(index: Index, items: list[dict]) -> list[dict]:
+    """Evidence snippets of indexed documents that no chunk of that document contains: such an item cannot
+    reach Recall@k = 1 however good the ranking (a chunking/cleaning loss, or a snippet across chunks)."""
+    paths = indexed_paths(index)
+    by_doc: dict[str, list[str]] = {}
+    out = []
+    for item in items:
+        if item["type"] not in PASSAGE_TYPES:
+            continue
+        for e in item.get("evidence") or []:
+            doc_id = paths.get(e["doc"])
+            if doc_id is None:
+                continue
+            if doc_id not in by_doc:
+                rows = index.store.connect().execute("SELECT text FROM chunks WHERE doc_id=? ORDER BY ord", (doc_id,))
+                by_doc[doc_id] = [r[0] for r in rows]
+            if not any(M.snippet_in_text(e["snippet"], t) for t in by_doc[doc_id]):
+                out.append({"id": item["id"], "doc": e["doc"], "page": e.get("page"), "snippet": e["snippet"]})
+    return out

@@ -1,0 +1,459 @@
+"""The chat page: Gradio Blocks over one `Assistant`.
+
+Tabs: Chat (conversation, examples, feedback, exports), Source (the cited page as an image with the quote
+marked, the page's text with the quote highlighted, the original file) and Library (what is indexed).
+Filters sit in a side panel and apply to every question. All document text reaches the browser through
+`render`, escaped; the page fetches nothing but this server.
+"""
+from __future__ import annotations
+
+import atexit
+import logging
+import shutil
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import gradio as gr
+import pandas as pd
+
+from assistant.api import Assistant
+from assistant.feedback import RATINGS, feedback_record
+from assistant.index import doc_year
+from assistant.models import AREA_LABELS, AREAS, GRADES, Citation
+from assistant.web import render
+from assistant.web.export import write_docx, write_markdown
+from assistant.web.render import Turn
+from assistant.web.sources import SourceError, SourceFiles
+
+log = logging.getLogger(__name__)
+
+EXAMPLES = [
+    "What did inspectors say about supervision in Stoke-on-Trent?",
+    "Did Stoke misuse section 20?",
+    "What grade did Stoke-on-Trent get for children in care in 2019?",
+    "What does the national framework say about kinship care?",
+]
+KIND_CHOICES = [("Reports and framework", "both"), ("Reports only", "report"), ("Framework only", "framework")]
+ANY = "any"
+# System fonts only: the default theme's web fonts are local, but nothing here should depend on a font download.
+FONTS = ["system-ui", "-apple-system", "Segoe UI", "Roboto", "Helvetica Neue", "Arial", "sans-serif"]
+MONO = ["ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "monospace"]
+
+# Citation and rating buttons live inside the conversation's HTML; one delegated listener sends their
+# data attributes to Python, which looks the citation up in the session's own state.
+CONVERSATION_JS = """
+element.addEventListener('click', (event) => {
+  const b = event.target.closest('button[data-action]');
+  if (!b || !element.contains(b)) return;
+  trigger('click', {action: b.dataset.action, turn: Number(b.dataset.turn), group: b.dataset.group || 'c',
+                    n: Number(b.dataset.n || 0), rating: b.dataset.rating || ''});
+});
+// New content arrives by re-rendering; bring a newly asked question to the top of the view.
+let seen = 0;
+new MutationObserver(() => {
+  const turns = element.querySelectorAll('.ia-turn');
+  if (turns.length > seen) turns[turns.length - 1].scrollIntoView({block: 'start'});
+  seen = turns.length;
+}).observe(element, {childList: true, subtree: true});
+"""
+PAGE_TEXT_JS = """
+// Scroll the page text to the highlighted quote whenever a new page is shown. The Source tab may still be
+// hidden when the text arrives, so wait (a few frames at most) until the box has a size to measure.
+const toQuote = (tries = 30) => {
+  const box = element.querySelector('.ia-page-text');
+  if (!box || box.dataset.scrolled === '1') return;
+  if (!box.clientHeight) { if (tries > 0) requestAnimationFrame(() => toQuote(tries - 1)); return; }
+  box.dataset.scrolled = '1';
+  const mark = box.querySelector('mark');
+  box.scrollTop = mark ? box.scrollTop + mark.getBoundingClientRect().top - box.getBoundingClientRect().top - 80 : 0;
+};
+new MutationObserver(() => toQuote()).observe(element, {childList: true, subtree: true});
+requestAnimationFrame(() => toQuote());
+"""
+
+CSS = """
+.ia-conversation { font-size: 15px; line-height: 1.5; }
+.ia-welcome { padding: 12px 14px; border: 1px dashed var(--border-color-primary); border-radius: 8px; }
+.ia-turn { padding: 12px 2px 14px; border-bottom: 1px solid var(--border-color-primary); }
+.ia-q { font-weight: 600; margin-bottom: 8px; }
+.ia-who { display: inline-block; font-size: 12px; font-weight: 600; padding: 0 6px; margin-right: 6px;
+          border-radius: 4px; background: var(--color-accent-soft); }
+.ia-lead { font-weight: 500; }
+.ia-doc { margin: 10px 0 4px; font-size: 14px; }
+.ia-quotes { margin: 0 0 6px 18px; padding: 0; }
+.ia-quotes li { margin: 4px 0; }
+.ia-cite, .ia-cite-sample { font: inherit; font-size: 12px; padding: 0 4px; margin: 0 1px; cursor: pointer;
+          border: 1px solid var(--color-accent); color: var(--color-accent); background: transparent; border-radius: 4px; }
+.ia-cite:hover, .ia-cite:focus { background: var(--color-accent-soft); }
+.ia-notfound { padding: 10px 12px; border-left: 4px solid #d97706; background: rgba(217, 119, 6, 0.10); border-radius: 4px; }
+.ia-error { padding: 10px 12px; border-left: 4px solid #dc2626; background: rgba(220, 38, 38, 0.08); border-radius: 4px; }
+.ia-notices { margin: 8px 0 0 18px; font-size: 13px; color: var(--body-text-color-subdued); }
+.ia-filters { margin: 6px 0; font-size: 13px; color: var(--body-text-color-subdued); }
+.ia-sources { margin-top: 6px; font-size: 14px; }
+.ia-sources summary { cursor: pointer; font-weight: 600; }
+.ia-sources ol { list-style: none; margin: 6px 0 0; padding: 0; }
+.ia-source { margin: 8px 0; }
+.ia-where { font-size: 12.5px; color: var(--body-text-color-subdued); }
+.ia-path { font-family: var(--font-mono); font-size: 12px; }
+.ia-passage { margin: 4px 0 0; padding: 2px 0 2px 10px; border-left: 3px solid var(--border-color-primary);
+          font-size: 13px; opacity: 0.85; }
+.ia-foot { display: flex; flex-wrap: wrap; gap: 8px; justify-content: space-between; align-items: center;
+          margin-top: 8px; font-size: 12.5px; color: var(--body-text-color-subdued); }
+.ia-rate { font: inherit; font-size: 12.5px; margin-left: 6px; padding: 1px 8px; cursor: pointer; border-radius: 12px;
+          border: 1px solid var(--border-color-primary); background: var(--background-fill-secondary); color: inherit; }
+.ia-wait { color: var(--body-text-color-subdued); font-style: italic; }
+.ia-conversation mark, .ia-page-text mark { background: rgba(255, 204, 0, 0.55); color: inherit; padding: 0 1px; }
+.ia-page-text { position: relative; white-space: pre-wrap; max-height: 72vh; overflow: auto; padding: 10px 12px;
+          font-size: 13.5px; line-height: 1.5; border: 1px solid var(--border-color-primary); border-radius: 6px; }
+.ia-source-head h3 { margin: 0 0 4px; }
+.ia-source-head p { margin: 2px 0; }
+.ia-meta { font-size: 13.5px; }
+.ia-fact b { font-weight: 600; }
+.ia-quote-line { font-size: 14px; }
+.ia-note { font-size: 13px; color: var(--body-text-color-subdued); }
+"""
+
+
+def page_theme():
+    return gr.themes.Default(font=FONTS, font_mono=MONO)
+
+
+def ui_filters(las, year_from, year_to, kind, area, grade) -> dict:
+    """The side panel's choices as `Filters` fields; empty when nothing is chosen."""
+    def year(value):
+        try:
+            return int(value) if value not in (None, "", ANY) else None
+        except (TypeError, ValueError):
+            return None
+
+    out: dict = {}
+    if las:
+        out["local_authority"] = [str(x) for x in las]
+    y0, y1 = year(year_from), year(year_to)
+    if y0 and y1 and y0 > y1:
+        y0, y1 = y1, y0
+    if y0:
+        out["year_from"] = y0
+    if y1:
+        out["year_to"] = y1
+    if kind in ("report", "framework"):
+        out["kind"] = kind
+    if area in AREAS:
+        out["area"] = area
+    if grade in GRADES:
+        out["grade"] = grade
+    return out
+
+
+class ChatPage:
+    def __init__(self, assistant: Assistant, corpus_root: str | Path, stage_dir: str | Path | None = None,
+                 stream_delay: float = 0.03, concurrency: int = 4):
+        self.assistant = assistant
+        self.index = assistant.index
+        if stage_dir is None:  # copies of downloads and exports; ours alone, so removed at exit
+            stage_dir = tempfile.mkdtemp(prefix="inspection-assistant-")
+            atexit.register(shutil.rmtree, stage_dir, ignore_errors=True)
+        self.stage = Path(stage_dir)
+        self.sources = SourceFiles(self.index, corpus_root, stage_dir=self.stage / "downloads")
+        self.stream_delay = stream_delay
+        self.concurrency = concurrency
+        self.blocks = self._build()
+
+    def launch(self, **kwargs):
+        """Gradio's launch with this page's look and safety settings; kwargs win (host, port, auth...).
+
+        No allowed_paths: page images go out as images and original files as private copies, so Gradio
+        serves nothing from the corpus or the index folder itself."""
+        options = dict(
+            theme=page_theme(), css=CSS, ssr_mode=False, server_name="127.0.0.1", share=False,
+            footer_links=["api", "settings"], run_history=False,
+        )
+        options.update(kwargs)
+        options["share"] = False  # never a public tunnel: the documents and questions stay on this machine
+        return self.blocks.launch(**options)
+
+    # ------------------------------------------------------------------------------------ layout
+    def _build(self) -> gr.Blocks:
+        with gr.Blocks(title="Inspection Assistant", analytics_enabled=False, delete_cache=(3600, 86400)) as demo:
+            turns = gr.State([])
+            session = gr.State("")
+            viewer = gr.State(None)
+            with gr.Sidebar(label="Filters", open=True, width=300):
+                gr.Markdown("### Filters\nApplied to every question you ask.")
+                la = gr.Dropdown(label="Local authority", choices=[], multiselect=True, filterable=True,
+                                 info="Type to search; choose one or more.", elem_id="ia-la")
+                with gr.Row():
+                    year_from = gr.Dropdown(label="From year", choices=[ANY], value=ANY, min_width=100, elem_id="ia-year-from")
+                    year_to = gr.Dropdown(label="To year", choices=[ANY], value=ANY, min_width=100, elem_id="ia-year-to")
+                kind = gr.Radio(label="Documents", choices=KIND_CHOICES, value="both", elem_id="ia-kind")
+                area = gr.Dropdown(label="Judgement area", value=ANY,
+                                   choices=[("Any area", ANY)] + [(AREA_LABELS[a], a) for a in AREAS], elem_id="ia-area")
+                grade = gr.Dropdown(label="Grade", value=ANY, choices=[("Any grade", ANY)] + [(g.capitalize(), g) for g in GRADES],
+                                    elem_id="ia-grade")
+                clear_filters = gr.Button("Clear filters", size="sm", elem_id="ia-clear-filters")
+            filter_inputs = [la, year_from, year_to, kind, area, grade]
+
+            gr.Markdown("## Inspection Assistant\nCited answers from Ofsted children\u2019s services inspection reports "
+                        "and the framework documents, on this computer only.")
+            with gr.Tabs(selected="chat") as tabs:
+                with gr.Tab("Chat", id="chat"):
+                    conversation = gr.HTML(render.render_conversation([]), js_on_load=CONVERSATION_JS,
+                                           elem_id="ia-conversation", padding=True)
+                    with gr.Row():
+                        question = gr.Textbox(label="Your question", placeholder="Ask about an inspection, a council or the framework\u2026",
+                                              lines=1, max_lines=4, scale=5, autofocus=True, elem_id="ia-question")
+                        ask = gr.Button("Ask", variant="primary", scale=1, min_width=90, elem_id="ia-ask")
+                    gr.Markdown("**Try:**")
+                    with gr.Row():
+                        examples = [gr.Button(q, size="sm", elem_classes=["ia-example"]) for q in EXAMPLES]
+                    with gr.Row():
+                        new_chat = gr.Button("New conversation", size="sm", elem_id="ia-new")
+                        md_file = gr.DownloadButton("Export Markdown", size="sm", interactive=False, elem_id="ia-export-md")
+                        docx_file = gr.DownloadButton("Export Word (.docx)", size="sm", interactive=False, elem_id="ia-export-docx")
+                    with gr.Accordion("Feedback on an answer", open=False, elem_id="ia-feedback-panel") as feedback_panel:
+                        with gr.Row():
+                            fb_turn = gr.Dropdown(label="Answer", choices=[], scale=2)
+                            fb_rating = gr.Radio(label="Rating", choices=list(RATINGS), scale=3, elem_id="ia-rating")
+                        fb_comment = gr.Textbox(label="Comment (optional)", lines=2, elem_id="ia-comment",
+                                                placeholder="What was missing or wrong? Which report or paragraph should it have cited?")
+                        fb_send = gr.Button("Send feedback", size="sm", elem_id="ia-send-feedback")
+                        fb_status = gr.Markdown("", elem_id="ia-feedback-status")
+                with gr.Tab("Source", id="source"):
+                    with gr.Row():
+                        pick = gr.Dropdown(label="Sources in this conversation", choices=[], scale=4)
+                        prev_page = gr.Button("\u2190 Previous page", size="sm", scale=1)
+                        next_page = gr.Button("Next page \u2192", size="sm", scale=1)
+                    src_head = gr.HTML(render.message("Click a citation number in an answer to see its page here."),
+                                       elem_id="ia-source-head", js_on_load=None)
+                    with gr.Row():
+                        # Hidden for text documents, so their text gets the whole width.
+                        with gr.Column(scale=5, visible=False) as image_col:
+                            src_image = gr.Image(label="Page", type="pil", format="png", interactive=False,
+                                                 buttons=["fullscreen"], elem_id="ia-page-image")
+                        with gr.Column(scale=4):
+                            src_text = gr.HTML("", elem_id="ia-page-text", js_on_load=PAGE_TEXT_JS)
+                    src_download = gr.DownloadButton("Download the original file", visible=False, size="sm", elem_id="ia-download")
+                with gr.Tab("Library", id="library"):
+                    state_md = gr.Markdown(elem_id="ia-index-state")
+                    docs_table = gr.Dataframe(label="Indexed documents (click a row to open it)", interactive=False,
+                                              show_search="search", wrap=True, max_height=560, elem_id="ia-documents",
+                                              # Narrow columns keep the five grades in view beside the council.
+                                              column_widths=["190px", "110px", "100px", *["120px"] * 5, "100px", "110px",
+                                                             "70px", "85px", "320px"])
+                    skipped_table = gr.Dataframe(label="Skipped files", interactive=False, wrap=True, max_height=300,
+                                                 elem_id="ia-skipped")
+                    refresh = gr.Button("Refresh", size="sm")
+
+            viewer_outputs = [src_head, image_col, src_image, src_text, src_download, viewer]
+            answer_outputs = [conversation, turns, session, question, md_file, docx_file, fb_turn, pick]
+            # One public API endpoint, "/ask" (used by bench/load.py); the page's other events are internal.
+            hidden = dict(api_visibility="private")
+            ask_args = dict(fn=self.respond, inputs=[question, turns, session, *filter_inputs], outputs=answer_outputs,
+                            concurrency_limit=self.concurrency, concurrency_id="ask")
+            ask.click(**ask_args, api_name="ask")
+            question.submit(**ask_args, **hidden)
+            for button, text in zip(examples, EXAMPLES):
+                button.click(lambda t=text: t, outputs=question, queue=False, **hidden).then(**ask_args, **hidden)
+            new_chat.click(self.new_conversation, outputs=[conversation, turns, md_file, docx_file, fb_turn, pick, fb_status],
+                           **hidden)
+            conversation.click(self.on_conversation_click, inputs=[turns],
+                               outputs=[*viewer_outputs, tabs, pick, fb_turn, fb_rating, fb_status, feedback_panel], **hidden)
+            pick.input(self.on_pick, inputs=[turns, pick], outputs=[*viewer_outputs, tabs], **hidden)
+            prev_page.click(lambda v: self.turn_page(v, -1), inputs=viewer, outputs=viewer_outputs, **hidden)
+            next_page.click(lambda v: self.turn_page(v, 1), inputs=viewer, outputs=viewer_outputs, **hidden)
+            fb_send.click(self.send_feedback, inputs=[turns, fb_turn, fb_rating, fb_comment],
+                          outputs=[fb_status, fb_comment, fb_rating], **hidden)
+            clear_filters.click(lambda: ([], ANY, ANY, "both", ANY, ANY), outputs=filter_inputs, queue=False, **hidden)
+            library_outputs = [la, year_from, year_to, docs_table, skipped_table, state_md]
+            demo.load(self.library, outputs=library_outputs, **hidden)
+            refresh.click(self.library, outputs=library_outputs, **hidden)
+            docs_table.select(self.on_library_select, outputs=[*viewer_outputs, tabs], **hidden)
+        return demo
+
+    # ------------------------------------------------------------------------------------ chat
+    def respond(self, question, turns, session, las, year_from, year_to, kind, area, grade):
+        question = (question or "").strip()
+        turns = list(turns or [])
+        skip = gr.skip()
+        if not question:
+            gr.Info("Type a question first, or click one of the examples.")
+            yield (skip,) * 8
+            return
+        session = session or uuid.uuid4().hex
+        filters = ui_filters(las, year_from, year_to, kind, area, grade)
+        turn = Turn(question=question, ui_filters=filters, history=[t.question for t in turns])
+        turns.append(turn)
+        docs = self.index.documents()
+        yield render.render_conversation(turns, docs=docs), turns, session, "", skip, skip, skip, skip
+        try:
+            turn.answer = self.assistant.ask(question, filters=filters or None, history=turn.history)
+        except Exception as exc:  # the page must always say something; the log has the traceback
+            log.exception("answering a question failed")  # not the question itself: it stays private
+            turn.error = f"The question could not be answered ({type(exc).__name__}). Nothing was quoted; please try again."
+        if turn.answer is not None and turn.answer.citations:
+            # Stream the answer in: lead line first, then each heading and quote.
+            for shown in range(1, len(render.answer_items(turn.answer))):
+                yield render.render_conversation(turns, shown_last=shown, docs=docs), turns, session, skip, skip, skip, skip, skip
+                time.sleep(self.stream_delay)
+        md, docx = self._exports(turns, session)
+        yield (render.render_conversation(turns, docs=docs), turns, session, skip, md, docx,
+               self._turn_choices(turns), self._pick_choices(turns))
+
+    def new_conversation(self):
+        off = gr.DownloadButton(value=None, interactive=False)
+        return (render.render_conversation([]), [], off, off, gr.Dropdown(choices=[], value=None),
+                gr.Dropdown(choices=[], value=None), "")
+
+    def _exports(self, turns: list[Turn], session: str):
+        folder = self.stage / "exports" / session
+        folder.mkdir(parents=True, exist_ok=True)
+        md = write_markdown(turns, folder / "inspection-assistant-conversation.md")
+        docx = write_docx(turns, folder / "inspection-assistant-conversation.docx")
+        return gr.DownloadButton(value=str(md), interactive=True), gr.DownloadButton(value=str(docx), interactive=True)
+
+    @staticmethod
+    def _turn_choices(turns: list[Turn], value: int | None = None):
+        choices = [(f"{i + 1}. {t.question[:70]}", i) for i, t in enumerate(turns)]
+        return gr.Dropdown(choices=choices, value=value if value is not None else (len(turns) - 1 if turns else None))
+
+    @staticmethod
+    def _pick_choices(turns: list[Turn], value: str | None = None):
+        choices = []
+        for i, t in enumerate(turns):
+            if t.answer is None:
+                continue
+            group, cits = ("c", t.answer.citations) if t.answer.citations else ("r", t.answer.related)
+            for c in cits:
+                label = f"Q{i + 1} [{c.n}] {render.source_label(c)}, page {c.page}"
+                choices.append((label[:140], f"{i}:{group}:{c.n}"))
+        return gr.Dropdown(choices=choices, value=value if any(v == value for _, v in choices) else None)
+
+    def on_conversation_click(self, turns, evt: gr.EventData):
+        data = getattr(evt, "_data", None) or {}
+        skip = gr.skip()
+        try:
+            turn, n = int(data.get("turn")), int(data.get("n") or 0)
+        except (TypeError, ValueError):
+            return (skip,) * 12
+        if data.get("action") == "cite":
+            group = "r" if data.get("group") == "r" else "c"
+            cit = render.citation_for(turns or [], turn, group, n)
+            if cit is None:
+                return (*self._viewer_message("That citation is not part of this conversation any more."),
+                        gr.Tabs(selected="source"), skip, skip, skip, skip, skip)
+            return (*self.view(cit.doc_id, cit.page, cit), gr.Tabs(selected="source"),
+                    self._pick_choices(turns, f"{turn}:{group}:{n}"), skip, skip, skip, skip)
+        if data.get("action") == "rate" and data.get("rating") in RATINGS and 0 <= turn < len(turns or []):
+            status = f"Rating answer {turn + 1} as **{data['rating']}**. Add a comment if you like, then press **Send feedback**."
+            return (skip,) * 8 + (self._turn_choices(turns, turn), gr.Radio(value=data["rating"]), status, gr.Accordion(open=True))
+        return (skip,) * 12
+
+    def on_pick(self, turns, key):
+        try:
+            turn, group, n = str(key).split(":")
+            cit = render.citation_for(turns or [], int(turn), group, int(n))
+        except ValueError:
+            cit = None
+        if cit is None:
+            return (*self._viewer_message("Choose a source from the list."), gr.skip())
+        return (*self.view(cit.doc_id, cit.page, cit), gr.Tabs(selected="source"))
+
+    def on_library_select(self, evt: gr.SelectData):
+        path = (evt.row_value or [None])[-1]
+        doc = next((d for d in self.index.documents().values() if d.path == path), None)
+        if doc is None:
+            return (*self._viewer_message("That document is no longer in the index."), gr.skip())
+        return (*self.view(doc.doc_id, doc.judgement_page or 1), gr.Tabs(selected="source"))
+
+    # ------------------------------------------------------------------------------------ source viewer
+    def _viewer_message(self, text: str, kind: str = "error"):
+        return render.message(text, kind), gr.Column(visible=False), None, "", gr.DownloadButton(visible=False), None
+
+    def view(self, doc_id: str, page: int, cit: Citation | None = None):
+        """(header, image column, image, page text, download, viewer state) for one page; the quote marked when on it."""
+        try:
+            doc = self.sources.document(doc_id)
+        except SourceError as exc:
+            return self._viewer_message(str(exc))
+        page = min(max(int(page), 1), max(doc.pages, 1))
+        quote = cit if cit is not None and cit.doc_id == doc_id and cit.page == page else None
+        text = self.index.store.page_text(doc_id, page)
+        span = render.find_span(text or "", quote.quote, quote.char_start, quote.char_end) if quote else None
+        head = render.render_source_header(doc, page, quote)
+        notes = []
+        image_update, image_col = None, gr.Column(visible=False)
+        try:
+            image, marked = self.sources.highlighted_page(doc_id, page, quote.quote if quote else None)
+            if image is not None:
+                label = f"Page {page}" + (" (quote highlighted)" if marked else "")
+                image_update, image_col = gr.Image(value=image, label=label), gr.Column(visible=True)
+            download = gr.DownloadButton(value=str(self.sources.download(doc_id)), visible=True,
+                                         label=f"Download the original file ({Path(doc.path).suffix.lstrip('.').upper() or 'file'})")
+        except SourceError as exc:
+            notes.append(str(exc))
+            download = gr.DownloadButton(visible=False)
+        body = "".join(render.message(n, "error") for n in notes) + render.render_page_text(text, span, quote is not None)
+        state = {"doc_id": doc_id, "page": page, "cit": quote or (cit if cit is not None and cit.doc_id == doc_id else None)}
+        return head, image_col, image_update, body, download, state
+
+    def turn_page(self, state, step: int):
+        if not state or not state.get("doc_id"):
+            return self._viewer_message("Open a source first.", "note")
+        return self.view(state["doc_id"], int(state["page"]) + step, state.get("cit"))
+
+    # ------------------------------------------------------------------------------------ feedback
+    def send_feedback(self, turns, turn_index, rating, comment):
+        turns = turns or []
+        if not turns:
+            return "Ask a question first; feedback is about an answer.", gr.skip(), gr.skip()
+        if rating not in RATINGS:
+            return "Choose **helpful**, **not helpful** or **wrong evidence** first.", gr.skip(), gr.skip()
+        try:
+            turn = turns[int(turn_index)]
+        except (TypeError, ValueError, IndexError):
+            turn = turns[-1]
+        if turn.answer is None:
+            return "That question has no answer to rate.", gr.skip(), gr.skip()
+        record = feedback_record(turn.question, turn.answer, rating, comment, turn.ui_filters, turn.history)
+        try:
+            fid = self.index.store.add_feedback(record)
+        except Exception:  # a read-only or busy index must not lose the page
+            log.exception("feedback could not be stored")
+            return "Sorry, the feedback could not be saved (the index could not be written).", gr.skip(), gr.skip()
+        return f"Thank you: feedback #{fid} saved ({rating}).", "", None
+
+    # ------------------------------------------------------------------------------------ library
+    def library(self):
+        docs = sorted(self.index.documents().values(),
+                      key=lambda d: (d.kind != "report", d.local_authority or d.title, -(doc_year(d) or 0)))
+        rows = []
+        for d in docs:
+            j = d.judgements
+            rows.append([
+                d.local_authority or d.title, d.published.isoformat() if d.published else "", d.kind,
+                *[(j.get(a) or "") for a in AREAS], d.inspection_type or "", d.framework or "", d.pages, d.chunks, d.path,
+            ])
+        # Short grade headings keep the five judgements on screen next to the council's name.
+        headers = ["Local authority / title", "Published", "Kind", "Overall", "Leaders", "Help and protection",
+                   "Children in care", "Care leavers", "Inspection", "Framework", "Pages", "Passages", "File"]
+        skipped = self.index.store.skipped()
+        total, embedded = self.index.chunk_count(), self.index.embedded_count()
+        reports = sum(1 for d in docs if d.kind == "report")
+        running = self.index.ingest_running()
+        pct = f" ({100 * embedded // total}%)" if total else ""
+        state = (f"**{len(docs)}** documents indexed ({reports} reports, {len(docs) - reports} framework) \u00b7 "
+                 f"**{total}** passages \u00b7 **{embedded}** embedded for meaning search{pct} \u00b7 "
+                 f"ingest running: **{'yes' if running else 'no'}** \u00b7 **{len(skipped)}** files skipped")
+        if total and embedded < total:
+            state += "\n\nUntil every passage is embedded, answers rely more on keyword search."
+        las = sorted({d.local_authority for d in docs if d.local_authority})
+        years = sorted({y for d in docs if (y := doc_year(d))})
+        year_choices = [ANY] + [str(y) for y in years]
+        return (
+            gr.Dropdown(choices=las), gr.Dropdown(choices=year_choices), gr.Dropdown(choices=year_choices),
+            pd.DataFrame(rows, columns=headers),
+            pd.DataFrame([[s["path"], s["reason"]] for s in skipped], columns=["File", "Why it was skipped"]),
+            state,
+        )

@@ -1,0 +1,329 @@
+"""Answers, sources and pages as HTML for the chat page.
+
+Every string that comes from a document, a file name or the user goes through `esc()`: the page shows a
+`<script>` or a markdown link written in a report as text, and never turns a document's own "[1]" into a
+citation button. The only markup here is what this module writes itself.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from dataclasses import dataclass, field
+
+from assistant.models import AREA_LABELS, Answer, Citation, DocumentInfo
+
+NOT_FOUND = "Not found in the indexed documents"
+RATINGS = ("helpful", "not helpful", "wrong evidence")
+
+# One answer line per quote, as the library writes it: - “quote” [n]
+_QUOTE_LINE = re.compile(r"^- \u201c(.*)\u201d \[(\d+)\]$")
+# Outside quote lines only a marker closing the line is the library's; one mid-line may be document text.
+_TRAILING_MARKER = re.compile(r"\[(\d+)\]([.;,]?)$")
+_WORD = re.compile(r"\w+")
+
+
+@dataclass
+class Turn:
+    """One question of a conversation and what the page knows about its answer."""
+
+    question: str
+    ui_filters: dict = field(default_factory=dict)
+    history: list[str] = field(default_factory=list)
+    answer: Answer | None = None
+    error: str | None = None
+
+    def __post_init__(self):
+        # The question is shown, offered as a label and written to the Markdown and Word exports: control
+        # characters and lone surrogates would make those exports fail (XML, UTF-8), so they go here.
+        self.question = _UNPRINTABLE.sub("", str(self.question or ""))
+
+
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def esc(value) -> str:
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def fmt_date(value) -> str:
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return f"{value.day} {value:%B %Y}" if isinstance(value, dt.date) else ""
+
+
+# ------------------------------------------------------------------------------------------- filters
+
+def describe_filters(in_force: dict | None, chosen: dict | None = None,
+                     docs: dict[str, DocumentInfo] | None = None) -> list[str]:
+    """The filters an answer was given, marking those the assistant read from the question."""
+    in_force, chosen = in_force or {}, chosen or {}
+
+    def origin(key) -> str:
+        return "" if in_force.get(key) == chosen.get(key) else " (from your question)"
+
+    out = []
+    if in_force.get("local_authority"):
+        out.append(f"Local authority: {', '.join(in_force['local_authority'])}{origin('local_authority')}")
+    y0, y1 = in_force.get("year_from"), in_force.get("year_to")
+    if y0 or y1:
+        years = str(y0) if y0 == y1 else f"{y0 or 'any'} to {y1 or 'any'}"
+        detected = in_force.get("year_from") != chosen.get("year_from") or in_force.get("year_to") != chosen.get("year_to")
+        out.append(f"Published: {years}{' (from your question)' if detected else ''}")
+    if in_force.get("kind"):
+        out.append(f"Documents: {'reports' if in_force['kind'] == 'report' else 'framework'} only{origin('kind')}")
+    if in_force.get("area"):
+        out.append(f"Judgement area: {AREA_LABELS.get(in_force['area'], in_force['area'])}{origin('area')}")
+    if in_force.get("grade"):
+        out.append(f"Grade: {in_force['grade']}{origin('grade')}")
+    if in_force.get("doc_id"):
+        titles = [docs[d].title if docs and d in docs else d[:12] for d in in_force["doc_id"]]
+        out.append(f"Document: {'; '.join(titles)}{origin('doc_id')}")
+    return out
+
+
+# ------------------------------------------------------------------------------------------- answers
+
+def answer_items(answer: Answer) -> list[tuple]:
+    """The answer text as (kind, text, n) items: lead, heading, quote (with its citation) or text."""
+    # A quote line is the library's only when it carries that citation's own quote: a document title written
+    # as '- “...” [1]' (a heading line) must not pass for a cited quote.
+    quotes = {c.n: c.quote.strip() for c in answer.citations}
+    items: list[tuple] = []
+    lines = (answer.answer or "").split("\n")
+    previous_blank = False
+    for i, line in enumerate(lines):
+        line = line.strip()
+        if not line:
+            previous_blank = True
+            continue
+        m = _QUOTE_LINE.match(line)
+        if m and quotes.get(int(m.group(2))) == m.group(1).strip():
+            items.append(("quote", m.group(1), int(m.group(2))))
+        elif i == 0:
+            items.append(("lead", line, None))
+        elif previous_blank:  # a document's title, whatever it looks like
+            items.append(("heading", line, None))
+        else:
+            items.append(("text", line, None))
+        previous_blank = False
+    return items
+
+
+def cite_button(turn: int, n: int, group: str = "c") -> str:
+    return (f'<button type="button" class="ia-cite" data-action="cite" data-turn="{turn}" data-group="{group}" '
+            f'data-n="{n}" title="Open source {n}" aria-label="Open source {n}">[{n}]</button>')
+
+
+def _text_with_marker(text: str, turn: int, numbers: set[int]) -> str:
+    m = _TRAILING_MARKER.search(text)
+    if m and int(m.group(1)) in numbers:
+        return esc(text[: m.start()]) + cite_button(turn, int(m.group(1))) + esc(m.group(2))
+    return esc(text)
+
+
+def render_items(items: list[tuple], turn: int, numbers: set[int]) -> str:
+    out: list[str] = []
+    in_list = False
+    for kind, text, n in items:
+        if kind == "quote":
+            if not in_list:
+                out.append('<ul class="ia-quotes">')
+                in_list = True
+            out.append(f'<li><q>{esc(text)}</q> {cite_button(turn, n)}</li>')
+            continue
+        if in_list:
+            out.append("</ul>")
+            in_list = False
+        if kind == "lead":
+            out.append(f'<p class="ia-lead">{_text_with_marker(text, turn, numbers)}</p>')
+        elif kind == "heading":
+            out.append(f'<h4 class="ia-doc">{esc(text)}</h4>')
+        else:
+            out.append(f"<p>{_text_with_marker(text, turn, numbers)}</p>")
+    if in_list:
+        out.append("</ul>")
+    return "".join(out)
+
+
+def find_span(text: str, quote: str, start: int | None = None, end: int | None = None) -> tuple[int, int] | None:
+    """Where a quote sits in a page's text: the stored offsets when they hold the quote, else a search that
+    ignores spacing, punctuation and case (quotes can span a line or page break)."""
+    if not text or not quote:
+        return None
+    if start is not None and end is not None and 0 <= start < end <= len(text):
+        got, want = _squash(text[start:end]), _squash(quote)
+        if got and (got in want or want in got):
+            return start, end
+    words = _WORD.findall(quote)
+    if not words:
+        return None
+    for size in (len(words), min(len(words), 12)):  # a shorter prefix finds a quote cut by a page break
+        pattern = r"\W+".join(re.escape(w) for w in words[:size])
+        m = re.search(pattern, text, re.IGNORECASE)
+        if m:
+            return m.start(), m.end()
+    return None
+
+
+def _squash(text: str) -> str:
+    return " ".join(_WORD.findall(text.casefold()))
+
+
+def highlight(text: str, span: tuple[int, int] | None, mark_id: str = "ia-hit") -> str:
+    if not span:
+        return esc(text)
+    a, b = span
+    return f'{esc(text[:a])}<mark id="{mark_id}">{esc(text[a:b])}</mark>{esc(text[b:])}'
+
+
+def passage_excerpt(cit: Citation, width: int = 240) -> str:
+    """The cited passage around the quote, the quote marked; the whole chunk would swamp the answer."""
+    passage = cit.passage or cit.quote
+    span = find_span(passage, cit.quote)
+    if not span:
+        text = passage if len(passage) <= 2 * width else passage[: 2 * width] + "\u2026"
+        return esc(text)
+    a, b = span
+    lo, hi = max(0, a - width), min(len(passage), b + width)
+    before = ("\u2026" if lo else "") + passage[lo:a]
+    after = passage[b:hi] + ("\u2026" if hi < len(passage) else "")
+    return f"{esc(before)}<mark>{esc(passage[a:b])}</mark>{esc(after)}"
+
+
+def source_label(cit: Citation) -> str:
+    """"Stoke-on-Trent, report published 18 March 2019" for a report; the title for a framework document."""
+    if cit.kind == "report" and cit.local_authority:
+        return f"{cit.local_authority}, report published {fmt_date(cit.published)}" if cit.published else cit.local_authority
+    return cit.title
+
+
+def source_details(cit: Citation) -> str:
+    parts = []
+    if cit.section:
+        parts.append(f"section: {cit.section}")
+    if cit.paragraph:
+        parts.append(f"paragraph {cit.paragraph}")
+    parts.append(f"page {cit.page}")
+    return "; ".join(parts)
+
+
+def render_sources(cits: list[Citation], turn: int, group: str, title: str) -> str:
+    rows = []
+    for c in cits:
+        rows.append(
+            f'<li class="ia-source">{cite_button(turn, c.n, group)} <strong>{esc(source_label(c))}</strong>'
+            f'<div class="ia-where">{esc(source_details(c))} \u00b7 <span class="ia-path">{esc(c.path)}</span></div>'
+            f'<div class="ia-passage">{passage_excerpt(c)}</div></li>'
+        )
+    return f'<details class="ia-sources" open><summary>{esc(title)} ({len(cits)})</summary><ol>{"".join(rows)}</ol></details>'
+
+
+def feedback_buttons(turn: int) -> str:
+    buttons = "".join(
+        f'<button type="button" class="ia-rate" data-action="rate" data-turn="{turn}" data-rating="{esc(r)}">{esc(r.capitalize())}</button>'
+        for r in RATINGS
+    )
+    return f'<div class="ia-feedback">Was this useful? {buttons}</div>'
+
+
+def render_turn(index: int, turn: Turn, shown: int | None = None, docs: dict[str, DocumentInfo] | None = None) -> str:
+    """One question and its answer; `shown` limits the answer to its first items while it streams in."""
+    q = f'<div class="ia-q"><span class="ia-who">You</span> {esc(turn.question)}</div>'
+    ans = turn.answer
+    if turn.error:
+        body = f'<div class="ia-error"><strong>Something went wrong.</strong> {esc(turn.error)}</div>'
+        return f'<article class="ia-turn" data-turn="{index}">{q}<div class="ia-a">{body}</div></article>'
+    if ans is None:
+        body = '<p class="ia-wait">Searching the indexed documents\u2026</p>'
+        return f'<article class="ia-turn" data-turn="{index}">{q}<div class="ia-a">{body}</div></article>'
+    numbers = {c.n for c in ans.citations}
+    items = answer_items(ans)
+    done = shown is None or shown >= len(items)
+    parts: list[str] = []
+    if ans.refused and not ans.citations:
+        message = ans.answer.strip() or "The indexed documents do not cover this question."
+        parts.append(f'<div class="ia-notfound"><strong>{NOT_FOUND}.</strong> <span>{esc(message)}</span></div>')
+        if done and ans.related:
+            parts.append(render_sources(ans.related, index, "r", "Possibly related passages, not an answer"))
+    else:
+        visible = items if done else items[:shown]
+        parts.append(render_items(visible, index, numbers) or f"<p>{esc(ans.answer)}</p>")
+        if not done:
+            parts.append('<p class="ia-wait">\u2026</p>')
+    if done:
+        if ans.notices:
+            parts.append('<ul class="ia-notices">' + "".join(f"<li>{esc(n)}</li>" for n in ans.notices) + "</ul>")
+        filters = describe_filters(ans.filters, turn.ui_filters, docs)
+        parts.append(f'<p class="ia-filters">Filters in force: {esc("; ".join(filters) or "none")}</p>')
+        if ans.citations:
+            parts.append(render_sources(ans.citations, index, "c", "Sources"))
+        parts.append(f'<div class="ia-foot"><span>Answered in {ans.seconds:.1f} s</span>{feedback_buttons(index)}</div>')
+    busy = "" if done else ' aria-busy="true"'
+    return f'<article class="ia-turn" data-turn="{index}"{busy}>{q}<div class="ia-a">{"".join(parts)}</div></article>'
+
+
+WELCOME = (
+    '<div class="ia-welcome"><p><strong>Ask about Ofsted inspections of children\u2019s services.</strong> '
+    "Answers quote the indexed reports and framework documents word for word; click a number such as "
+    '<span class="ia-cite-sample">[1]</span> to see the page it comes from. Ask follow-up questions in the '
+    "same conversation, and use the filters to narrow the documents.</p></div>"
+)
+
+
+def render_conversation(turns: list[Turn], shown_last: int | None = None, docs: dict[str, DocumentInfo] | None = None) -> str:
+    if not turns:
+        return f'<div class="ia-conversation">{WELCOME}</div>'
+    rendered = [render_turn(i, t, shown_last if i == len(turns) - 1 else None, docs) for i, t in enumerate(turns)]
+    return f'<div class="ia-conversation">{"".join(rendered)}</div>'
+
+
+def citation_for(turns: list[Turn], turn: int, group: str, n: int) -> Citation | None:
+    """A citation by its place on the page; the numbers come from the browser, so check every one."""
+    if not isinstance(turn, int) or not 0 <= turn < len(turns) or turns[turn].answer is None:
+        return None
+    pool = turns[turn].answer.related if group == "r" else turns[turn].answer.citations
+    return next((c for c in pool if c.n == n), None)
+
+
+# ------------------------------------------------------------------------------------------- source viewer
+
+def render_source_header(doc: DocumentInfo, page: int, cit: Citation | None = None) -> str:
+    facts = []
+    if doc.local_authority:
+        facts.append(("Local authority", doc.local_authority))
+    if doc.published:
+        facts.append(("Published", fmt_date(doc.published)))
+    if doc.framework:
+        facts.append(("Framework", doc.framework))
+    if cit is not None and cit.section:
+        facts.append(("Section", cit.section))
+    if cit is not None and cit.paragraph:
+        facts.append(("Paragraph", cit.paragraph))
+    facts.append(("Page", f"{page} of {doc.pages}"))
+    line = " \u00b7 ".join(f'<span class="ia-fact"><b>{esc(k)}:</b> {esc(v)}</span>' for k, v in facts)
+    quoted = f'<p class="ia-quote-line">Quoted: <q>{esc(cit.quote)}</q></p>' if cit is not None else ""
+    return (f'<div class="ia-source-head"><h3>{esc(doc.title)}</h3><p class="ia-meta">{line}</p>'
+            f'<p class="ia-path">{esc(doc.path)}</p>{quoted}</div>')
+
+
+def reflow(text: str) -> str:
+    """Join a page's wrapped lines into paragraphs for a narrow column. A line break before a lower-case
+    word is a wrap, not a new line; one space for one newline keeps the quote's offsets valid."""
+    return re.sub(r"\n(?=[a-z(])", " ", text)
+
+
+def render_page_text(text: str | None, span: tuple[int, int] | None, wanted: bool) -> str:
+    if text is None:
+        return '<p class="ia-error">This page has no stored text.</p>'
+    note = ""
+    if wanted and not span:
+        note = '<p class="ia-note">The quoted words could not be located on this page\u2019s text.</p>'
+    return f'{note}<div class="ia-page-text">{highlight(reflow(text), span)}</div>'
+
+
+def message(text: str, kind: str = "note") -> str:
+    return f'<p class="ia-{esc(kind)}">{esc(text)}</p>'

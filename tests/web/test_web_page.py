@@ -1,0 +1,98 @@
+"""The page's Python side without a browser: streaming, follow-ups, the source viewer, feedback, library."""
+from __future__ import annotations
+
+import gradio as gr
+import pytest
+
+from assistant.web.page import ChatPage, ui_filters
+from assistant.web.render import Turn
+from tests.conftest import STOKE_2019
+
+SUPERVISION = "What did inspectors say about supervision in Stoke-on-Trent in 2019?"
+
+
+@pytest.fixture(scope="module")
+def page(assistant, fixture_corpus, tmp_path_factory):
+    return ChatPage(assistant, fixture_corpus, stage_dir=tmp_path_factory.mktemp("stage"), stream_delay=0)
+
+
+def _ask(page, question, turns=(), **filters):
+    ui = [filters.get(k) for k in ("las", "year_from", "year_to", "kind", "area", "grade")]
+    return list(page.respond(question, list(turns), "", *ui))
+
+
+def test_ui_filters():
+    assert ui_filters([], "any", "any", "both", "any", "any") == {}
+    assert ui_filters(["Norfolk"], "2026", "2019", "report", "children_in_care", "good") == {
+        "local_authority": ["Norfolk"], "year_from": 2019, "year_to": 2026, "kind": "report",
+        "area": "children_in_care", "grade": "good"}
+
+
+def test_answer_streams_in_and_ends_with_sources_and_exports(page):
+    steps = _ask(page, SUPERVISION)
+    assert "Searching the indexed documents" in steps[0][0]
+    assert len(steps) > 3  # the lead line, then quotes, one by one
+    assert "ia-lead" in steps[1][0] and "Sources (" not in steps[1][0]
+    html, turns = steps[-1][0], steps[-1][1]
+    assert "Sources (" in html and "Filters in force" in html and 'data-action="cite"' in html
+    value = steps[-1][4].value
+    md_path = value["path"] if isinstance(value, dict) else value
+    assert "one-to-one case supervision" in open(md_path, encoding="utf-8").read()
+    # A follow-up sends the earlier question as history.
+    follow = _ask(page, "And what about care leavers there?", turns)
+    last = follow[-1][1][-1]
+    assert last.history == [SUPERVISION]
+    assert last.answer is not None and (last.answer.citations or last.answer.refused)
+
+
+def test_citation_click_opens_the_page_with_the_quote(page):
+    turns = _ask(page, SUPERVISION)[-1][1]
+    cit = next(c for c in turns[0].answer.citations if c.path == STOKE_2019 and c.page == 9)
+    out = page.on_conversation_click(turns, gr.EventData(None, {"action": "cite", "turn": 0, "group": "c", "n": cit.n}))
+    head, column, image, text, download, state = out[:6]
+    assert "Stoke-on-Trent" in head and "Page:</b> 9 of" in head
+    assert "<mark" in text and "one-to-one case supervision" in text
+    assert column.visible is True and image.value is not None
+    assert state["doc_id"] == cit.doc_id and state["page"] == 9
+    # Numbers from the browser are checked against the session's own answers.
+    bad = page.on_conversation_click(turns, gr.EventData(None, {"action": "cite", "turn": 5, "group": "c", "n": 1}))
+    assert "not part of this conversation" in bad[0]
+    # Paging on shows the next page without a highlight.
+    nxt = page.turn_page(state, 1)
+    assert nxt[5]["page"] == 10 and "<mark" not in nxt[3]
+
+
+def test_framework_text_has_no_image_but_is_highlighted(page):
+    turns = _ask(page, "What does the national framework say about kinship care?")[-1][1]
+    cit = turns[0].answer.citations[0]
+    head, column, image, text, download, state = page.view(cit.doc_id, cit.page, cit)
+    assert column.visible is False and image is None
+    assert "<mark" in text
+
+
+def test_unknown_document_gives_a_message(page):
+    head, *_ = page.view("0" * 64, 1)
+    assert "No indexed document has that id" in head
+    head, *_ = page.view("../../etc/passwd", 1)
+    assert "not a document id" in head
+
+
+def test_feedback_is_stored_with_the_answer(page):
+    turns = _ask(page, SUPERVISION)[-1][1]
+    before = len(page.index.store.feedback())
+    status, comment, rating = page.send_feedback(turns, 0, "helpful", "Spot on")
+    assert "saved" in status and comment == "" and rating is None
+    rows = page.index.store.feedback()
+    assert len(rows) == before + 1
+    assert rows[-1]["question"] == SUPERVISION and rows[-1]["comment"] == "Spot on" and rows[-1]["citations"]
+    assert "Choose" in page.send_feedback(turns, 0, None, "")[0]
+    assert "Ask a question first" in page.send_feedback([], 0, "helpful", "")[0]
+    assert "no answer" in page.send_feedback([Turn("q")], 0, "helpful", "")[0]
+
+
+def test_library_lists_documents_skipped_files_and_state(page):
+    la, y0, y1, docs, skipped, state = page.library()
+    assert "Stoke-on-Trent" in list(docs["Local authority / title"])
+    assert "inadequate" in set(docs["Overall"])
+    assert len(skipped) >= 3 and "encrypted" in " ".join(skipped["Why it was skipped"])
+    assert "documents indexed" in state and "ingest running" in state

@@ -1,0 +1,137 @@
+"""Rendering of answers, sources and pages to HTML, and the exports: document text is always text."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from docx import Document
+
+from assistant.models import Answer, Citation
+from assistant.web import render
+from assistant.web.export import md_escape, to_markdown, write_docx
+from assistant.web.render import Turn
+
+EVIL = "Staff record decisions <script>alert(1)</script> and see [click](javascript:alert(1)) and claims [1] here."
+PAGE = "Heading line\n34. Two models. " + EVIL + "\nNext paragraph."
+
+
+def _citation(n=1, quote=EVIL, **kw) -> Citation:
+    start = PAGE.index(quote) if quote in PAGE else None
+    base = dict(n=n, doc_id="ab" * 32, path="reports/1_x/report <b>.pdf", title="X <i>council</i> report", kind="report",
+                local_authority="X<script>", published=dt.date(2019, 3, 18), section="Leaders <img src=x onerror=alert(1)>",
+                paragraph="34", page=9, quote=quote, score=0.1, passage="34. Two models. " + EVIL,
+                char_start=start, char_end=start + len(quote) if start is not None else None)
+    base.update(kw)
+    return Citation(**base)
+
+
+def _answer(cits, lead="Inspectors wrote about supervision in 1 report; see [2] of <Guidance>.") -> Answer:
+    lines = [lead, "", "X<script>, report published 18 March 2019"]
+    lines += [f"- \u201c{c.quote}\u201d [{c.n}]" for c in cits]
+    return Answer(question="q <b>?</b>", answer="\n".join(lines), refused=False, citations=cits,
+                  filters={"local_authority": ["X<script>"], "year_from": None, "year_to": None, "kind": None,
+                           "area": None, "grade": None, "doc_id": []}, seconds=0.2, notices=["Note <u>this</u>"])
+
+
+def test_document_text_is_escaped_everywhere_in_an_answer():
+    html = render.render_turn(0, Turn("q <b>?</b>", answer=_answer([_citation()])))
+    assert "<script" not in html and "<b>" not in html and "<i>" not in html and "<img" not in html and "<u>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "href" not in html  # a markdown link in a report is never a link
+    assert "[click](javascript:alert(1))" in html
+
+
+def test_only_the_librarys_markers_become_citation_buttons():
+    html = render.render_turn(0, Turn("q", answer=_answer([_citation()])))
+    buttons = re.findall(r'<button[^>]*data-action="cite"[^>]*data-n="(\d+)"', html)
+    # One in the quote line and one in the sources list; the document's own "[1]" and the lead's "[2]" stay text.
+    assert buttons == ["1", "1"]
+    quote_html = re.search(r"<q>(.*?)</q>", html).group(1)
+    assert "claims [1] here." in quote_html and "<button" not in quote_html
+    assert "see [2] of &lt;Guidance&gt;." in html
+
+
+def test_a_trailing_marker_in_a_fact_line_is_a_button():
+    cit = _citation(quote="The experiences and progress of children in care Inadequate", char_start=None, char_end=None)
+    ans = Answer(question="q", answer="X, report published 18 March 2019 (ILACS 2018): children in care: inadequate [1].",
+                 refused=False, citations=[cit], filters={}, seconds=0.01)
+    html = render.render_turn(0, Turn("q", answer=ans))
+    assert 'data-n="1"' in html and "inadequate <button" in html
+
+
+def test_refused_answer_says_not_found_and_lists_related_passages():
+    related = _citation(n=1)
+    ans = Answer(question="q", answer="The indexed documents do not cover this question.", refused=True, citations=[],
+                 filters={}, seconds=0.01, related=[related], notices=["Nothing matches closely enough to quote."])
+    html = render.render_turn(3, Turn("q", answer=ans))
+    assert render.NOT_FOUND in html and "Possibly related passages" in html
+    assert 'data-group="r"' in html and 'data-turn="3"' in html
+    assert "<script" not in html
+
+
+def test_never_blank_while_waiting_or_on_error():
+    assert "Searching the indexed documents" in render.render_turn(0, Turn("q"))
+    assert "Something went wrong" in render.render_turn(0, Turn("q", error="boom <x>"))
+    assert "boom &lt;x&gt;" in render.render_turn(0, Turn("q", error="boom <x>"))
+    assert "Ask about Ofsted" in render.render_conversation([])
+
+
+def test_streaming_shows_the_lead_line_first():
+    ans = _answer([_citation(1), _citation(2, quote="Two models.", char_start=None, char_end=None)])
+    first = render.render_turn(0, Turn("q", answer=ans), shown=1)
+    assert "ia-lead" in first and "<q>" not in first and "Sources" not in first
+    full = render.render_turn(0, Turn("q", answer=ans))
+    assert full.count("<q>") == 2 and "Sources (2)" in full and "Filters in force" in full
+
+
+def test_filters_in_force_say_which_came_from_the_question():
+    in_force = {"local_authority": ["Stoke-on-Trent"], "year_from": 2019, "year_to": 2019, "kind": "report"}
+    text = render.describe_filters(in_force, {"kind": "report"})
+    assert "Local authority: Stoke-on-Trent (from your question)" in text
+    assert "Published: 2019 (from your question)" in text
+    assert "Documents: reports only" in text
+
+
+def test_find_span_uses_offsets_then_falls_back_to_searching():
+    quote = "Two models. Staff record decisions"
+    start = PAGE.index("Two models.")
+    assert render.find_span(PAGE, quote, start, start + len(quote)) == (start, start + len(quote))
+    # Wrong offsets (an index rebuilt since): found by searching, across the line break and case.
+    span = render.find_span(PAGE, "paragraph. NEXT", 0, 5)
+    assert span is None or PAGE[span[0]:span[1]].lower().startswith("paragraph")
+    span = render.find_span("a b\nline one\nline two c", "line one line two")
+    assert span == (4, 21)
+    assert render.find_span("nothing here", "absent words entirely") is None
+
+
+def test_page_text_is_escaped_and_the_quote_marked():
+    span = render.find_span(PAGE, EVIL)
+    html = render.render_page_text(PAGE, span, True)
+    assert html.count("<mark") == 1 and "<script" not in html and "&lt;script&gt;" in html
+    missing = render.render_page_text(PAGE, None, True)
+    assert "could not be located" in missing and "<mark" not in missing
+
+
+def test_reflow_keeps_offsets():
+    text = "a wrapped\nline and\nA new line"
+    assert len(render.reflow(text)) == len(text)
+    assert render.reflow(text) == "a wrapped line and\nA new line"
+
+
+def test_markdown_export_escapes_document_text_and_keeps_quotes():
+    cits = [_citation(1), _citation(2, quote="Two models.", char_start=None, char_end=None)]
+    md = to_markdown([Turn("What about <x>?", ui_filters={}, answer=_answer(cits))])
+    assert "\u201cTwo models.\u201d \\[2\\]" in md
+    outside_code = re.sub(r"`[^`]*`", "", md)
+    assert not re.search(r"(?<!\\)[<\[\]]", outside_code)  # every <, [ and ] of document text is escaped
+    assert md_escape("[click](javascript:alert(1))") in md
+    assert "reports/1_x/report <b>.pdf" in md  # file names sit inside code spans
+    assert "Filters in force: Local authority: X\\<script\\> (from your question)" in md
+
+
+def test_docx_export_holds_the_conversation(tmp_path):
+    cits = [_citation(1)]
+    path = write_docx([Turn("What about supervision?", answer=_answer(cits)), Turn("And then?", error="failed")], tmp_path / "c.docx")
+    text = "\n".join(p.text for p in Document(path).paragraphs)
+    assert "What about supervision?" in text and EVIL in text and "[1]" in text
+    assert "No answer: failed" in text
