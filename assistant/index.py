@@ -77,6 +77,7 @@ class Index:
         self._docs_stamp: str | None = None
         self._collection = None
         self._vector_store = None
+        self._vector_index = None  # llama-index's VectorStoreIndex over the store, built on first dense search
 
     # documents
     def stamp(self) -> str:

@@ -64,6 +64,7 @@ class KeywordIndex:
         self.chunk_ids: list[str] = json.loads((folder / IDS_FILE).read_text())
         self.bm25 = bm25s.BM25.load(str(folder), load_corpus=False)
         self.mtime = (folder / IDS_FILE).stat().st_mtime
+        self._retriever = None
 
     def idf(self, token: str) -> float:
         """BM25 idf of a stemmed token; a word the corpus never uses gets the highest weight."""
@@ -79,23 +80,20 @@ class KeywordIndex:
 
     def search(self, query: str, k: int, mask: np.ndarray | None = None) -> list[tuple[str, float]]:
         """(chunk_id, score) best first; mask (0/1 per chunk) restricts which chunks may match."""
-        from llama_index.core.schema import QueryBundle
         from llama_index.retrievers.bm25 import BM25Retriever
 
         n = len(self.chunk_ids)
         if n == 0 or (mask is not None and not mask.any()):
             return []
         k = min(k, n if mask is None else int(mask.sum()))
-        retriever = BM25Retriever(
-            existing_bm25=self.bm25,
-            similarity_top_k=k,
-            token_pattern=TOKEN_PATTERN,
-            corpus_weight_mask=mask.astype(int).tolist() if mask is not None else None,
-        )
-        retriever.corpus = [{"node_id": cid} for cid in self.chunk_ids]
+        if self._retriever is None:
+            self._retriever = BM25Retriever(existing_bm25=self.bm25, similarity_top_k=10, token_pattern=TOKEN_PATTERN)
+        retriever = self._retriever
         try:
+            # The retriever's own _retrieve rebuilds nodes from a stored corpus; we keep only ids, so we call
+            # its bm25s model with the retriever's tokenisation and a per-query mask for the filters.
             results = retriever.bm25.retrieve(
-                _tokenize(retriever, query), k=k, show_progress=False,
+                _tokenize(retriever, query), k=k, show_progress=False, n_threads=1,
                 weight_mask=mask.astype(np.float32) if mask is not None else None,
             )
         except ValueError:  # the query had no indexable words

@@ -100,9 +100,11 @@ class Retriever:
 
         from assistant.embedding import configure_llama_index, embed_texts
 
-        configure_llama_index()
         where = self._where(filters, allowed)
-        vector_index = VectorStoreIndex.from_vector_store(self.index.vector_store())
+        vector_index = self.index._vector_index
+        if vector_index is None:
+            configure_llama_index()
+            vector_index = self.index._vector_index = VectorStoreIndex.from_vector_store(self.index.vector_store())
         retriever = vector_index.as_retriever(
             similarity_top_k=k, vector_store_kwargs={"where": where} if where else {}
         )
