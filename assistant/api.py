@@ -54,8 +54,13 @@ class Assistant:
         unknown = [n for n in filters.local_authority if self.councils.resolve(n) is None]
         if unknown:
             return self._answer(u.question, f"No indexed report is for {_names(unknown)}. " + NOT_COVERED, True, [], u.filters, started, notices)
-        if u.unknown_places and not self._in_corpus(u.unknown_places):
-            text = f"No indexed document covers {', '.join(u.unknown_places)}. " + NOT_COVERED
+        if u.detected.get("outside_england"):
+            text = (f"The indexed reports are Ofsted's inspections of English councils; {u.detected['outside_england']} "
+                    "is outside them. " + NOT_COVERED)
+            return self._answer(u.question, text, True, [], u.filters, started, notices)
+        unknown_places = self._unknown_to_corpus(u.unknown_places)
+        if unknown_places:
+            text = f"No indexed document mentions {', '.join(unknown_places)}. " + NOT_COVERED
             return self._answer(u.question, text, True, [], u.filters, started, notices)
 
         if u.documents and not u.filters.doc_id:
@@ -85,11 +90,21 @@ class Assistant:
                 out.append(doc.doc_id)
         return out
 
-    def _in_corpus(self, names: list[str]) -> bool:
+    def _unknown_to_corpus(self, names: list[str]) -> list[str]:
+        """Names with a distinctive word the corpus never uses ("Glasgow", "Cardiff", "Aberdeen City")."""
+        from assistant.answers import stem, words
+
         keyword = self.index.keyword()
         if keyword is None:
-            return False
-        return any(keyword.search(name, 1) for name in names)
+            return []
+        generic = {"city", "county", "borough", "council", "isle", "isles", "north", "south", "east", "west",
+                   "the", "of", "and", "upon", "on", "royal", "metropolitan"}
+        out = []
+        for name in names:
+            distinctive = [w for w in words(name) if w not in generic]
+            if distinctive and any(keyword.idf(stem(w)) >= keyword.idf("\u0000absent") for w in distinctive):
+                out.append(name)
+        return out
 
     def _passages(self, u: Understanding, started: float, notices: list[str]) -> Answer:
         from assistant.answers import build_citations, evidence_strength, order_key, select_sentences

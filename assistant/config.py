@@ -45,7 +45,7 @@ class Settings(BaseSettings):
     max_sentences: int = 8
     max_question_chars: int = 2000
     # Refusal: below both, the evidence is too weak to quote (measured with the eval suite).
-    refuse_below_coverage: float = 0.5
+    refuse_below_coverage: float = 0.3
     refuse_below_cosine: float = 0.65
 
     # Chunks are kept below the embedder's 256 word-piece window: 215 for the passage, the rest for

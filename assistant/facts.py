@@ -39,8 +39,25 @@ class FactAnswer:
     fact: dict
 
 
+# Words a judgement, date or inspector question may use besides the council, year and area.
+_FACT_WORDS = set("""grade grades graded judged judgement judgements judgment rated rating ratings outcome result
+get got given receive received inspected inspection inspections last latest recent most lead inspector inspectors led
+carried date dates start started end ended published publish when who which councils authorities overall
+effectiveness help protection children care leavers impact leaders experiences progress need needs start
+outstanding good requires require improvement inadequate ofsted services service social council framework
+fieldwork finish finished visit visits onsite on-site begin began""".split())
+
+
+def _only_fact_words(u: Understanding) -> bool:
+    """A metadata question says little else: "CQC rating ... adult social care assessment" is not one."""
+    others = [t for t in u.terms if re.sub(r"['’]s$", "", t.lower()) not in _FACT_WORDS]
+    return len(others) <= 1
+
+
 def wants_fact(u: Understanding) -> str | None:
     q = u.question
+    if not _only_fact_words(u):
+        return None
     if _LIST.search(q) and any(re.search(p, q, re.I) for p in _GRADE_WORDS.values()):
         return "list"
     if not u.filters.local_authority:

@@ -53,6 +53,11 @@ DOCUMENT_NAMES = {
     r"children and social work act(?: 2017)?": "social work act",
 }
 
+# Questions about places outside England: the indexed reports are of English councils only.
+OUTSIDE_ENGLAND = re.compile(
+    r"\b(?:scotland|scottish|northern ireland|isle of man|jersey|guernsey|care inspectorate(?: wales)?|"
+    r"estyn|rqia)\b", re.I)
+
 _FOLLOWUP = re.compile(r"^\s*(?:and|what about|how about|and what about|same for|also|there|they|then)\b|\b(?:there|that council|they|them|those|this council)\b", re.I)
 _YEAR = re.compile(r"\b(19[89]\d|20\d\d)\b")
 _PLACE_CANDIDATE = re.compile(
@@ -225,6 +230,9 @@ def understand(
             detected["inherited_topic"] = True
 
     unknown = [] if las else _unknown_places(question, councils)
+    outside = OUTSIDE_ENGLAND.search(question)
+    if outside and not las:
+        detected["outside_england"] = outside.group(0)
     if las and not explicit.local_authority:
         filters.local_authority = las
         detected["local_authority"] = las
@@ -287,7 +295,8 @@ _NOT_PLACES = {"Ofsted", "England", "English", "The", "What", "How", "When", "Wh
 
 
 def _unknown_places(question: str, councils: CouncilMatcher) -> list[str]:
-    """Capitalised names in place position that match no indexed council ("in Glasgow", "Cardiff Council")."""
+    """Capitalised names that identify no indexed council: in place position ("in Glasgow", "Cardiff
+    Council") or any Title-case word after the first. The caller keeps only those the corpus never uses."""
     out = []
     for m in _PLACE_CANDIDATE.finditer(question):
         name = (m.group(1) or m.group(2) or "").strip()
@@ -297,4 +306,12 @@ def _unknown_places(question: str, councils: CouncilMatcher) -> list[str]:
         if councils.find(name):
             continue
         out.append(name)
+    council_spans = [(s, e) for _, s, e in councils.find(question)]
+    for m in re.finditer(r"(?<![\w'’-])([A-Z][a-z]{2,})(?![\w-])", question):
+        if m.start() == 0 or question[:m.start()].rstrip().endswith((".", "?", "!", ":", '"')):
+            continue  # a sentence's first word is capitalised anyway
+        if any(s <= m.start() < e for s, e in council_spans) or m.group(1) in _NOT_PLACES:
+            continue
+        if not any(m.group(1) in name.split() for name in out):
+            out.append(m.group(1))
     return out

@@ -44,6 +44,18 @@ def skip_reason(item: dict, scope: str, indexed_paths: set[str]) -> str | None:
     return None
 
 
+def corpus_for(index: Index, explicit: str | Path | None = None) -> Path:
+    """The corpus folder: given, else the one the index was built from (if still there), else the default."""
+    from assistant.config import resolve_corpus
+
+    if explicit:
+        return Path(explicit)
+    remembered = index.store.get_meta("corpus")
+    if remembered and Path(remembered).is_dir():
+        return Path(remembered)
+    return resolve_corpus()
+
+
 def indexed_paths(index: Index) -> dict[str, str]:
     """Corpus-relative path -> doc_id, including the other paths of duplicate files."""
     out = {}
@@ -332,6 +344,7 @@ def run_eval(
     ours = evaluate_ours(index, items, settings, progress)
     run["systems"]["ours"] = {"records": ours, "summary": summarise(ours)}
     run["diagnostics"] = {"unfindable_evidence": unfindable_evidence(index, items)}
+    corpus = corpus_for(index, corpus)
     if baseline:
         from assistant.evaluation.baseline import evaluate_baseline
 
