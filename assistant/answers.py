@@ -118,7 +118,7 @@ def select_sentences(
         if doc is None:
             continue
         text = row["text"]
-        for s, e in sentence_spans(text):
+        for s, e in _quotable_spans(text):
             number = _LEADING_NUMBER.match(text, s, e)
             if number:  # quote the sentence, not the paragraph number printed before it
                 s = number.end()
@@ -147,6 +147,26 @@ def select_sentences(
         if len(chosen) >= max_sentences:
             break
     return chosen
+
+
+_CLAUSE_BREAK = re.compile(r"(?<=;)\s+|(?<=:)\s+(?=\()")
+MAX_QUOTE_CHARS = 400
+
+
+def _quotable_spans(text: str) -> list[tuple[int, int]]:
+    """Sentences, with run-on ones (statute text, long lists) cut at semicolons so a quote stays readable."""
+    out = []
+    for s, e in sentence_spans(text):
+        if e - s <= MAX_QUOTE_CHARS:
+            out.append((s, e))
+            continue
+        start = s
+        for m in _CLAUSE_BREAK.finditer(text, s, e):
+            if m.start() - start >= 40:
+                out.append((start, m.start()))
+                start = m.end()
+        out.append((start, e))
+    return out
 
 
 def _near_duplicate(a: str, b: str) -> bool:

@@ -113,7 +113,8 @@ class Assistant:
         s = self.settings
         retriever = Retriever(self.index, s)
         hits = retriever.search(u.search_text, u.dense_text, u.filters, k=s.answer_chunks, boost_areas=u.areas,
-                               expansion_text=u.expansion_text)
+                               expansion_text=u.expansion_text,
+                               boost_kind="framework" if u.detected.get("normative") else None)
         total, embedded = self.index.chunk_count(), self.index.embedded_count()
         if embedded < total:
             notices.append(f"The dense index is still being built ({embedded} of {total} passages); keyword search covers everything.")

@@ -41,6 +41,7 @@ class Settings(BaseSettings):
     bm25_weight: float = 1.0
     dense_weight: float = 1.0
     expansion_weight: float = 0.5
+    kind_boost: float = 2.0  # framework passages, for "must / should / how often" questions
     answer_chunks: int = 12
     max_sentences: int = 8
     max_question_chars: int = 2000

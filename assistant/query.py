@@ -53,6 +53,11 @@ DOCUMENT_NAMES = {
     r"children and social work act(?: 2017)?": "social work act",
 }
 
+# Questions about what must or should happen are usually answered by the statutory guidance.
+NORMATIVE = re.compile(
+    r"\b(?:must|should|have to|has to|required?|statutory|duty|duties|regulations?|guidance|legally|law|"
+    r"how (?:often|soon|long|quickly|many)|within how|what does the (?:law|guidance))\b", re.I)
+
 # Questions about places outside England: the indexed reports are of English councils only.
 OUTSIDE_ENGLAND = re.compile(
     r"\b(?:scotland|scottish|northern ireland|isle of man|jersey|guernsey|care inspectorate(?: wales)?|"
@@ -230,6 +235,8 @@ def understand(
             detected["inherited_topic"] = True
 
     unknown = [] if las else _unknown_places(question, councils)
+    if not las and not explicit.kind and NORMATIVE.search(question):
+        detected["normative"] = True
     outside = OUTSIDE_ENGLAND.search(question)
     if outside and not las:
         detected["outside_england"] = outside.group(0)

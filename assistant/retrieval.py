@@ -121,7 +121,7 @@ class Retriever:
 
     def search(
         self, keyword_text: str, dense_text: str, filters: Filters, k: int = 10,
-        boost_areas: list[str] | None = None, expansion_text: str = "",
+        boost_areas: list[str] | None = None, expansion_text: str = "", boost_kind: str | None = None,
     ) -> list[Hit]:
         s = self.settings
         allowed = self.allowed_docs(filters)
@@ -145,6 +145,7 @@ class Retriever:
             hit.dense_rank, hit.dense_score = rank, score
             hit.score += s.dense_weight / (s.rrf_k + rank)
         rows = self.index.store.chunks_by_id(hits.keys())
+        kinds = {d.doc_id: d.kind for d in self.index.documents().values()} if boost_kind else {}
         out = []
         for hit in hits.values():
             row = rows.get(hit.chunk_id)
@@ -152,6 +153,8 @@ class Retriever:
                 continue  # removed by an ingest since the keyword index was loaded
             if boost_areas and row.get("area") in boost_areas:
                 hit.score *= 1.15
+            if boost_kind and kinds.get(row["doc_id"]) == boost_kind:
+                hit.score *= s.kind_boost
             hit.row = row
             out.append(hit)
         out.sort(key=lambda h: -h.score)

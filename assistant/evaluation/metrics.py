@@ -24,7 +24,8 @@ _TOKEN = re.compile(r"\w+(?:[-'.]\w+)*")
 def normalise(text: str | None) -> str:
     """NFKC, straight quotes, hyphens for dashes, "multi-\\nagency" -> "multi-agency", one space, casefold."""
     text = unicodedata.normalize("NFKC", text or "").translate(_TRANSLATE)
-    text = re.sub(r"-[^\S\n]*\n\s*", "-", text)
+    # A word broken at a line end ("multi-\nagency"); not a dash before a capital ("follows:—\nPART 1").
+    text = re.sub(r"-[^\S\n]*\n\s*(?=[a-z])", "-", text)
     text = re.sub(r"\s+", " ", text)
     return text.strip().casefold()
 

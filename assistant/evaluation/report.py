@@ -75,6 +75,11 @@ def worst(records: list[dict], n: int = 15) -> list[dict]:
     return failed[:n]
 
 
+def citation_artefacts(records: list[dict]) -> list[dict]:
+    """Valid citations whose quote shows a cosmetic artefact (see CitationChecker)."""
+    return [{"id": r["id"], **c} for r in records for c in r.get("citations") or [] if c.get("note")]
+
+
 def invalid_citations(records: list[dict]) -> list[dict]:
     out = []
     for r in records:
@@ -95,7 +100,7 @@ def print_report(run: dict, console=None, failures: int = 15) -> None:
     systems = run["systems"]
     ours = systems["ours"]["summary"]
     console.print(f"[bold]Evaluation[/bold] of index [cyan]{meta['index']}[/cyan] (scope {meta['scope']}, "
-                  f"{meta['documents']} documents, {meta['chunks']} chunks), {meta['items']} gold items, "
+                  f"{meta['documents']} documents, {meta['chunks']} chunks, commit {meta.get('commit')}), {meta['items']} gold items, "
                   f"{ours['evaluated']} evaluated")
     for reason, count in ours["skipped"].items():
         console.print(f"  skipped {count}: {reason}")
@@ -136,6 +141,8 @@ def print_report(run: dict, console=None, failures: int = 15) -> None:
         for c in invalid:
             console.print(f"  {c['id']} [{c['n']}] {c['doc']} p.{c['page']} ¶{c['paragraph']}: {c['problem']}\n"
                           f"     “{c['quote'][:160]}”")
+    for c in citation_artefacts(records):
+        console.print(f"  note: {c['id']} [{c['n']}] {c['doc']} p.{c['page']}: {c['note']}")
     unfindable = run.get("diagnostics", {}).get("unfindable_evidence") or []
     if unfindable:
         console.print(f"{len(unfindable)} evidence snippets are in no chunk of their (indexed) document:")
@@ -296,6 +303,11 @@ def write_html(run: dict, path: str | Path) -> Path:
             [c["id"], c["n"], c["doc"], c["page"], c["paragraph"], c["problem"], c["quote"]] for c in invalid]) + "</div>")
     else:
         parts.append("<p>None: every quote is verbatim on its cited page and in its cited chunk.</p>")
+    notes = citation_artefacts(records)
+    if notes:
+        parts.append(f"<p class='note'>{len(notes)} valid quotes show a cosmetic artefact:</p><div class='wide'>" + _table(
+            ["item", "n", "document", "page", "note", "quote"],
+            [[c["id"], c["n"], c["doc"], c["page"], c["note"], c["quote"]] for c in notes]) + "</div>")
     failed = [r for r in records if failure_reason(r)]
     parts.append(f"<h2>Failures, ours ({len(failed)})</h2><div class='wide'>" + _table(
         ["item", "type", "era", "question", "why", "expected evidence"],

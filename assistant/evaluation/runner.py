@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import platform
+import re
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -122,9 +123,20 @@ def answer_correct(item: dict, answer: dict, aliases: dict[str, set[str]] | None
 
 # --------------------------------------------------------------------------- citation validity
 
+_HYPHEN_SPACE = re.compile(r"(?<=-) ")
+
+
+def verbatim_form(text: str | None) -> str:
+    """The gold normal form, with the space after a hyphen or dash dropped: the gold rules allow only
+    line-break whitespace to differ, and a quote may render "17-\nyear-olds" as "17- year-olds"."""
+    return _HYPHEN_SPACE.sub("", M.normalise(text))
+
+
 class CitationChecker:
     """Is a quote verbatim (normalised) on the cited page of the cited document and in the cited chunk, whose
-    paragraph and pages agree with the citation?"""
+    paragraph and pages agree with the citation? A quote may run on over following pages (at most 3)."""
+
+    MAX_PAGES = 4
 
     def __init__(self, index: Index):
         self.index = index
@@ -133,48 +145,57 @@ class CitationChecker:
     def page(self, doc_id: str, page: int) -> str:
         key = (doc_id, page)
         if key not in self._pages:
-            self._pages[key] = M.normalise(self.index.store.page_text(doc_id, page) or "")
+            self._pages[key] = verbatim_form(self.index.store.page_text(doc_id, page) or "")
         return self._pages[key]
 
-    def check(self, cit: dict, chunk: dict | None) -> str | None:
-        """None when valid, else why not."""
-        q = M.normalise(cit.get("quote"))
+    def check(self, cit: dict, chunk: dict | None) -> tuple[str | None, str | None]:
+        """(problem, note): problem is None when the citation is valid; note names a cosmetic artefact of a
+        valid quote (a line-end hyphen shown with a space after it)."""
+        raw = M.normalise(cit.get("quote"))
+        q = verbatim_form(cit.get("quote"))
         if not q:
-            return "empty quote"
+            return "empty quote", None
         doc = self.index.documents().get(cit.get("doc_id"))
         if doc is None:
-            return "cited document not in the index"
+            return "cited document not in the index", None
         if cit.get("path") not in {doc.path, *doc.other_paths}:
-            return f"path {cit.get('path')!r} is not the document's"
+            return f"path {cit.get('path')!r} is not the document's", None
         page = int(cit.get("page") or 0)
         here = self.page(doc.doc_id, page)
         if q not in here:
-            joined = here + " " + self.page(doc.doc_id, page + 1)
-            pos = joined.find(q)
-            if pos == -1 or pos >= len(here):
-                return f"quote not on page {page}" + self._why(doc, q, page)
+            joined, found = here, False
+            for nxt in range(page + 1, min(page + self.MAX_PAGES, (doc.pages or page) + 1)):
+                joined = joined + " " + self.page(doc.doc_id, nxt)
+                pos = joined.find(q)
+                if pos != -1:
+                    found = pos < len(here)
+                    break
+            if not found:
+                return f"quote not on page {page}" + self._why(doc, q, page), None
         if cit.get("chunk_id"):
             if chunk is None:
-                return "cited chunk not in the index"
-            if q not in M.normalise(chunk["text"]):
-                return "quote not in the cited chunk"
+                return "cited chunk not in the index", None
+            if q not in verbatim_form(chunk["text"]):
+                return "quote not in the cited chunk", None
             if (chunk.get("paragraph") or None) != (cit.get("paragraph") or None):
-                return f"paragraph {cit.get('paragraph')!r} differs from the chunk's {chunk.get('paragraph')!r}"
+                return f"paragraph {cit.get('paragraph')!r} differs from the chunk's {chunk.get('paragraph')!r}", None
             if not (chunk["page_start"] or 0) <= page <= (chunk["page_end"] or page):
-                return f"page {page} outside the chunk's pages {chunk['page_start']}-{chunk['page_end']}"
-        return None
+                return f"page {page} outside the chunk's pages {chunk['page_start']}-{chunk['page_end']}", None
+        note = None
+        if raw != q and raw not in M.normalise(self.index.store.page_text(doc.doc_id, page) or ""):
+            note = "a line-end hyphen is shown with a space after it (e.g. '17- year-olds')"
+        return None, note
 
     def _why(self, doc, q: str, page: int) -> str:
         if any(q in self.page(doc.doc_id, p) for p in range(1, (doc.pages or 0) + 1) if p != page):
             return " (it is on another page)"
-        squeeze = q.replace(" ", "")
-        if squeeze in self.page(doc.doc_id, page).replace(" ", ""):
-            return " (differs only in spacing, e.g. a line-end hyphen shown as 'post- 16')"
+        if q.replace(" ", "") in self.page(doc.doc_id, page).replace(" ", ""):
+            return " (differs only in spacing)"
         words = q.split(" ")
         head, tail = " ".join(words[:6]), " ".join(words[-6:])
-        text = self.page(doc.doc_id, page)
+        text = self.page(doc.doc_id, page) + " " + self.page(doc.doc_id, page + 1)
         if head in text and tail in text:
-            return " (start and end are there: the quote joins text that is not contiguous on the page)"
+            return " (its start and end are there: the quote joins text that is not contiguous on the page)"
         return ""
 
 
@@ -227,10 +248,11 @@ def evaluate_ours(index: Index, items: list[dict], settings: Settings | None = N
         rec["answer_correct"] = answer_correct(item, answer, aliases)
         cits = []
         for c in answer["citations"]:
-            problem = checker.check(c, rows.get(c["chunk_id"]) if c.get("chunk_id") else None)
+            problem, note = checker.check(c, rows.get(c["chunk_id"]) if c.get("chunk_id") else None)
             cits.append({
                 "n": c["n"], "doc": c["path"], "page": c["page"], "paragraph": c.get("paragraph"),
                 "chunk_id": c.get("chunk_id"), "quote": c["quote"], "valid": problem is None, "problem": problem,
+                "note": note,
                 "precise": citation_precise(ev, c["path"], c["page"], c["quote"], aliases.get(c["path"])) if ev else None,
             })
         rec["citations"] = cits
@@ -296,6 +318,7 @@ def _summary(records: list[dict]) -> dict[str, Any]:
     checked = [c for c in cits if c.get("valid") is not None]
     s["citations"] = len(cits)
     s["citation_validity"] = M.mean(float(c["valid"]) for c in checked) if checked else None
+    s["citation_artefacts"] = sum(1 for c in checked if c.get("note"))
     precise = [c for r in records if r["type"] in ANSWERABLE for c in r.get("citations") or [] if c.get("precise") is not None]
     s["citation_precision"] = M.mean(float(c["precise"]) for c in precise) if precise else None
     s.update(M.refusal_scores((r["should_refuse"], bool(r.get("refused"))) for r in records))
@@ -335,7 +358,7 @@ def run_eval(
             "chunks": index.chunk_count(), "embedded": index.embedded_count(),
             "gold_files": gold_files or sorted({i.get("_file", "?") for i in items}), "items": len(items),
             "settings": settings.model_dump(mode="json", exclude={"corpus", "index", "chroma_url"}),
-            "python": platform.python_version(),
+            "python": platform.python_version(), "commit": _commit(),
         },
         "systems": {},
     }
@@ -356,6 +379,22 @@ def run_eval(
         run["metadata"] = metadata_accuracy(index, metadata_csv, corpus=corpus, cache_dir=cache_dir, log=say)
     run["meta"]["seconds"] = round(time.time() - started, 1)
     return run
+
+
+def _commit() -> str | None:
+    """The repository's commit (with "+dirty" for uncommitted changes), to tell runs apart."""
+    import subprocess
+
+    from assistant.config import REPO_ROOT
+
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO_ROOT, capture_output=True, text=True,
+                              timeout=5).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=REPO_ROOT,
+                               capture_output=True, text=True, timeout=5).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return (head + ("+dirty" if dirty else "")) or None
 
 
 def unfindable_evidence(index: Index, items: list[dict]) -> list[dict]:
