@@ -37,7 +37,7 @@ class Candidate:
     matched: frozenset
 
 
-_LEADING_NUMBER = re.compile(r"\s*\d{1,3}\.\s+")
+_LEADING_NUMBER = re.compile(r"\s*(?:\d{1,3}\.|•)\s+")  # a paragraph number or a bullet before a sentence
 _WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
 
 
@@ -89,16 +89,25 @@ def locate(row: dict, start: int, end: int) -> tuple[int, int | None, int | None
 
 
 def page_slice(index: Index, row: dict, start: int, end: int) -> tuple[int, str]:
-    """The page a sentence starts on, and the page text the sentence occupies (joined across a page break)."""
+    """The page a sentence starts on, and the page text the sentence occupies (joined across a page break).
+
+    Two pieces on one page are joined by what really lies between them there, so a sentence the chunk stitched
+    together over skipped lines (a heading, a table cell) does not pass the verbatim check."""
     pos = 0
     first_page = None
     parts = []
+    last = None  # (page, end offset) of the previous piece
     for page, s, e in row["segments"]:
         length = e - s
         lo, hi = max(start, pos), min(end, pos + length)
         if lo < hi:
             text = index.store.page_text(row["doc_id"], page) or ""
-            parts.append(text[s + lo - pos: s + hi - pos])
+            a, b = s + lo - pos, s + hi - pos
+            if last is not None and last[0] == page and a >= last[1]:
+                parts[-1] += text[last[1]:b]
+            else:
+                parts.append(text[a:b])
+            last = (page, b)
             if first_page is None:
                 first_page = page
         pos += length + 1

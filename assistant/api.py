@@ -152,7 +152,7 @@ class Assistant:
 
     def _related(self, hits, docs) -> list[Citation]:
         """Up to three nearest passages, each shown by its verified first sentence."""
-        from assistant.answers import make_citation, page_slice, verify_quote
+        from assistant.answers import _LEADING_NUMBER, make_citation, page_slice, verify_quote
         from assistant.chunking import sentence_spans
 
         related: list[Citation] = []
@@ -162,6 +162,8 @@ class Assistant:
             if doc is None or not spans:
                 continue
             a, b = spans[0]
+            number = _LEADING_NUMBER.match(hit.row["text"], a, b)
+            a = number.end() if number else a
             page, page_text = page_slice(self.index, hit.row, a, b)
             quote = hit.row["text"][a:b]
             if verify_quote(quote, hit.row["text"], page_text):

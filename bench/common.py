@@ -28,13 +28,16 @@ def machine() -> dict:
         mem = f"{kb / 1024 / 1024:.0f} GiB"
     except (OSError, StopIteration, ValueError):
         pass
+    # Other work on the machine skews every timing: the load average says how much there was.
+    load = "%.1f" % os.getloadavg()[0] if hasattr(os, "getloadavg") else "?"
     return {"date": dt.datetime.now().strftime("%Y-%m-%d %H:%M"), "cpu": cpu, "cores": os.cpu_count(),
-            "memory": mem, "python": platform.python_version()}
+            "memory": mem, "python": platform.python_version(), "load_1min": load}
 
 
 def report(title: str, rows: list[tuple[str, str]], name: str, data: dict) -> None:
     info = machine()
-    table = Table(title=f"{title}\n{info['date']} · {info['cores']} cores · {info['cpu']} · {info['memory']}")
+    table = Table(title=f"{title}\n{info['date']} · {info['cores']} cores · {info['cpu']} · {info['memory']}"
+                        f" · load {info['load_1min']}")
     table.add_column("measure")
     table.add_column("value", justify="right")
     for k, v in rows:

@@ -1,7 +1,8 @@
 """The chat page: Gradio Blocks over one `Assistant`.
 
 Tabs: Chat (conversation, examples, feedback, exports), Source (the cited page as an image with the quote
-marked, the page's text with the quote highlighted, the original file) and Library (what is indexed).
+marked, the page's text with the quote highlighted, the original file), Library (what is indexed) and the
+trainer tools Briefing, Compare and Timeline (`trainer_tabs`).
 Filters sit in a side panel and apply to every question. All document text reaches the browser through
 `render`, escaped; the page fetches nothing but this server.
 """
@@ -26,6 +27,7 @@ from assistant.web import render
 from assistant.web.export import write_docx, write_markdown
 from assistant.web.render import Turn
 from assistant.web.sources import SourceError, SourceFiles
+from assistant.web.trainer_tabs import TrainerTabs
 
 log = logging.getLogger(__name__)
 
@@ -159,6 +161,7 @@ class ChatPage:
         self.sources = SourceFiles(self.index, corpus_root, stage_dir=self.stage / "downloads")
         self.stream_delay = stream_delay
         self.concurrency = concurrency
+        self.trainer = TrainerTabs(self.index, self.stage, view=self.view, concurrency=concurrency)
         self.blocks = self._build()
 
     def launch(self, **kwargs):
@@ -245,6 +248,7 @@ class ChatPage:
                     skipped_table = gr.Dataframe(label="Skipped files", interactive=False, wrap=True, max_height=300,
                                                  elem_id="ia-skipped")
                     refresh = gr.Button("Refresh", size="sm")
+                self.trainer.build()
 
             viewer_outputs = [src_head, image_col, src_image, src_text, src_download, viewer]
             answer_outputs = [conversation, turns, session, question, md_file, docx_file, fb_turn, pick]
@@ -270,6 +274,7 @@ class ChatPage:
             demo.load(self.library, outputs=library_outputs, **hidden)
             refresh.click(self.library, outputs=library_outputs, **hidden)
             docs_table.select(self.on_library_select, outputs=[*viewer_outputs, tabs], **hidden)
+            self.trainer.wire(demo, tabs, viewer_outputs)
         return demo
 
     # ------------------------------------------------------------------------------------ chat
