@@ -124,8 +124,13 @@ class Assistant:
         docs = self.index.documents()
         chosen = select_sentences(self.index, hits, u, docs, s.max_sentences)
         strength = evidence_strength(self.index, hits, chosen, u)
-        verified = build_citations(self.index, chosen) if chosen and not self._too_weak(strength) else []
+        # A thing the corpus never names ("hip replacements"), with the rest only loosely matched.
+        missing = self._absent_concepts(u) if strength["chunk_coverage"] < 0.5 else []
+        weak = not chosen or self._too_weak(strength) or bool(missing)
+        verified = build_citations(self.index, chosen) if not weak else []
         if not verified:
+            if missing:
+                notices.append(f"The indexed documents never use the words: {', '.join(missing)}.")
             notices.append("Nothing in the indexed documents matches the question closely enough to quote.")
             ans = self._answer(u.question, NOT_COVERED, True, [], u.filters, started, notices)
             ans.related = self._related(hits, docs)
@@ -149,6 +154,23 @@ class Assistant:
         ans.retrieved = [h.chunk_id for h in hits]
         ans.evidence = strength
         return ans
+
+    def _absent_concepts(self, u: Understanding) -> list[str]:
+        """Concepts of the question that no indexed document uses in any of their wordings ("hip")."""
+        from assistant.answers import stem, words
+
+        keyword = self.index.keyword()
+        if keyword is None:
+            return []
+        never = keyword.idf("\u0000absent")
+        out = []
+        for wording in u.concepts:
+            # BM25 indexes the parts of a hyphenated word ("out-of-hours"): look the parts up.
+            phrases = [[stem(w) for w in re.findall(r"\w\w+", " ".join(words(t)))] for t in wording]
+            phrases = [p for p in phrases if p]
+            if phrases and len(wording[0]) >= 3 and all(any(keyword.idf(w) >= never for w in p) for p in phrases):
+                out.append(wording[0])
+        return out
 
     def _related(self, hits, docs) -> list[Citation]:
         """Up to three nearest passages, each shown by its verified first sentence."""

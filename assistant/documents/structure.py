@@ -69,6 +69,8 @@ _DANGLING = {"of", "and", "the", "to", "in", "for", "with", "a", "an", "or", "by
 def _is_heading_text(text: str, continuation: bool = False) -> bool:
     if not text or len(text) > _HEADING_MAX or _TERMINAL.search(text):
         return False
+    if text.endswith(":") and len(text) > 60:
+        return False  # a sentence introducing a list, not a heading: its words must stay in the chunks
     if continuation:
         return not text.startswith(BULLET) and not _NUMBERED.match(text)
     if text.startswith(BULLET) or _NUMBERED.match(text):
