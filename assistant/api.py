@@ -115,6 +115,9 @@ class Assistant:
         hits = retriever.search(u.search_text, u.dense_text, u.filters, k=s.answer_chunks, boost_areas=u.areas,
                                expansion_text=u.expansion_text,
                                boost_kind="framework" if u.detected.get("normative") else None)
+        if retriever.last_dense_error:
+            notices.append("Meaning-based search failed for this question, so this answer comes from keyword search "
+                           f"only ({retriever.last_dense_error[:120]}).")
         total, embedded = self.index.chunk_count(), self.index.embedded_count()
         if embedded < total:
             notices.append(f"The dense index is still being built ({embedded} of {total} passages); keyword search covers everything.")

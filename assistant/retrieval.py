@@ -33,6 +33,7 @@ class Retriever:
     def __init__(self, index: Index, settings: Settings | None = None):
         self.index = index
         self.settings = settings or Settings()
+        self.last_dense_error: str | None = None  # shown to the user: no silent fallback to keyword-only
 
     # filters
     def allowed_docs(self, filters: Filters) -> set[str] | None:
