@@ -113,16 +113,6 @@ def find_concepts(text: str, glossary: list[list[str]]) -> list[list[str]]:
     return concepts
 
 
-def expand(text: str, glossary: list[list[str]]) -> list[str]:
-    """Equivalent terms of every glossary group the text mentions (both ways)."""
-    lowered = " " + re.sub(r"[^\w&'-]+", " ", text.lower()) + " "
-    extra: list[str] = []
-    for group in glossary:
-        if any(f" {term} " in lowered for term in group):
-            extra.extend(t for t in group if f" {t} " not in lowered)
-    return extra
-
-
 class CouncilMatcher:
     """Recognises the councils of the index in free text, including common short forms."""
 
