@@ -120,6 +120,9 @@ def select_sentences(
     wanted = concepts(u)
     if not wanted:
         return []
+    # A sentence naming the question's rarest idea ("s20") beats one naming only its common words.
+    weights = concept_weights(index, wanted)
+    total = sum(weights) or 1.0
     pool: list[Candidate] = []
     for rank, hit in enumerate(hits):
         row = hit.row
@@ -137,7 +140,7 @@ def select_sentences(
             matched = match_concepts(sentence, wanted)
             if not matched:
                 continue
-            coverage = len(matched) / len(wanted)
+            coverage = sum(weights[i] for i in matched) / total
             score = coverage + 0.6 / (1 + rank) + 0.2 * hit.score * 60
             pool.append(Candidate(hit, doc, sentence, s, s + len(sentence), score, matched))
     pool.sort(key=lambda c: -c.score)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import errno
 import os
 import sqlite3
-import sys
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -229,9 +228,9 @@ def _parse_all(jobs: dict[str, list], settings: Settings):
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    # fork is cheap and safe here: nothing threaded (torch, Chroma) has been started in this process yet.
-    method = "fork" if "torch" not in sys.modules else "spawn"
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
+    # spawn, not fork: a forked worker would inherit the ingest lock's file descriptor and keep the index
+    # locked after the ingest itself was killed; it also avoids forking a process that may hold threads.
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
         futures = {pool.submit(parse_job, *a): a[2] for a in args}
         for future in as_completed(futures):
             try:
