@@ -74,6 +74,9 @@ _embedding.embed_texts = _fake_embed_texts
 def _fake_embeddings(monkeypatch):
     import assistant.embedding as embedding
 
+    # Record the real function first: the snippet (shared with the child process) installs the fake by plain
+    # assignment, and monkeypatch must put the real one back after the test, or later tests embed noise.
+    monkeypatch.setattr(embedding, "embed_texts", embedding.embed_texts)
     namespace: dict = {}
     exec(FAKE_EMBEDDINGS, namespace)
     monkeypatch.setattr(embedding, "embed_texts", namespace["_fake_embed_texts"])
