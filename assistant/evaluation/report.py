@@ -176,12 +176,14 @@ def print_metadata(md: dict, console) -> None:
 def write_json(run: dict, out_dir: str | Path) -> Path:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    # The counter is always present and zero-padded so that sorting the names sorts the runs by time,
+    # even for two runs within one second (`run-X-2.json` would otherwise sort before `run-X.json`).
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    path = out_dir / f"run-{stamp}.json"
     n = 1
+    path = out_dir / f"run-{stamp}-{n:03d}.json"
     while path.exists():
         n += 1
-        path = out_dir / f"run-{stamp}-{n}.json"
+        path = out_dir / f"run-{stamp}-{n:03d}.json"
     path.write_text(json.dumps(run, indent=1, default=str, ensure_ascii=False), encoding="utf-8")
     return path
 

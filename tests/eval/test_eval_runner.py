@@ -264,6 +264,14 @@ def test_reports_are_written(fixture_run, tmp_path):
     assert html.count("data:image/png;base64,") >= 3 and "Invalid citations" in html
 
 
+def test_run_files_sort_in_the_order_they_were_written(tmp_path):
+    # Several runs inside one second: `eval --compare` users pick "the last two" by name.
+    from assistant.evaluation.report import write_json
+
+    paths = [write_json({"n": i}, tmp_path) for i in range(12)]
+    assert sorted(tmp_path.glob("run-*.json")) == paths
+
+
 def test_cli_eval_and_compare(built_index, tmp_path):
     from click.testing import CliRunner
 
