@@ -118,7 +118,7 @@ class Assistant:
         if retriever.last_dense_error:
             notices.append("Meaning-based search failed for this question, so this answer comes from keyword search "
                            f"only ({retriever.last_dense_error[:120]}).")
-        total, embedded = self.index.chunk_count(), self.index.embedded_count()
+        total, embedded = self.index.embeddable_count(), self.index.embedded_count()
         if embedded < total:
             notices.append(f"The dense index is still being built ({embedded} of {total} passages); keyword search covers everything.")
         if not hits:

@@ -65,7 +65,7 @@ class Index:
             raise IndexMissing(
                 f"no index at {self.folder}: build one with `ofsted-assistant ingest <corpus> --index {self.folder}`"
             )
-        self.store = Store(state)
+        self.store = Store(state, read_only_fallback=True)
         from assistant.config import Settings
 
         # Flag, then OFSTED_CHROMA_URL, then the server this index was built against.
@@ -78,6 +78,7 @@ class Index:
         self._collection = None
         self._vector_store = None
         self._vector_index = None  # llama-index's VectorStoreIndex over the store, built on first dense search
+        self._opened_at: tuple[str, int] | None = None
 
     # documents
     def stamp(self) -> str:
@@ -148,26 +149,52 @@ class Index:
 
     # dense side
     def collection(self):
-        from assistant.vectors import open_collection
+        from assistant.vectors import forget_embedded_clients, open_collection
 
         with self._lock:
+            if self._collection is not None and not self.chroma_url and self._vectors_stamp() != self._opened_at:
+                # Another process (an ingest) has changed the embedded store since it was opened here.
+                self.reset_vectors()
             if self._collection is None:
+                if not self.chroma_url:
+                    forget_embedded_clients()
+                self._opened_at = self._vectors_stamp()
                 self._collection = open_collection(self.folder, index_id(self.store), self.chroma_url)
             return self._collection
 
-    def vector_store(self):
+    def reset_vectors(self) -> None:
+        with self._lock:
+            self._collection = self._vector_store = self._vector_index = None
+
+    def vector_index(self):
+        """llama-index's VectorStoreIndex over the Chroma collection, reopened when the vectors have changed."""
+        from llama_index.core import VectorStoreIndex
         from llama_index.vector_stores.chroma import ChromaVectorStore
 
+        from assistant.embedding import configure_llama_index
+
         with self._lock:
-            if self._vector_store is None:
-                self._vector_store = ChromaVectorStore(chroma_collection=self.collection())
-            return self._vector_store
+            collection = self.collection()
+            if self._vector_index is None:
+                configure_llama_index()
+                self._vector_store = ChromaVectorStore(chroma_collection=collection)
+                self._vector_index = VectorStoreIndex.from_vector_store(self._vector_store)
+            return self._vector_index
+
+    def _vectors_stamp(self) -> tuple[str, int]:
+        return self.stamp(), self.embedded_count()
 
     def embedded_count(self) -> int:
         return self.store.count("SELECT COUNT(*) FROM chunks WHERE embedded=1")
 
     def chunk_count(self) -> int:
         return self.store.count("SELECT COUNT(*) FROM chunks")
+
+    def embeddable_count(self) -> int:
+        """Passages meant to have a vector: all but those kept out as boilerplate (documents/boilerplate.py)."""
+        from assistant.documents.boilerplate import NOT_EMBEDDED
+
+        return self.store.count("SELECT COUNT(*) FROM chunks WHERE embedded != ?", (NOT_EMBEDDED,))
 
     def ingest_running(self) -> bool:
         from assistant.locking import is_locked

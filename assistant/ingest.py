@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Callable
 
 from assistant.config import Settings
+from assistant.documents.boilerplate import NOT_EMBEDDED
 from assistant.documents.corpus import discover
 from assistant.documents.loaders import Unusable
 from assistant.index import STATE_FILE, index_id
@@ -26,7 +27,7 @@ from assistant.store import Store
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 # Bump when parsing or chunking changes what is stored: the next ingest then re-parses every file.
-PARSER_VERSION = "5"
+PARSER_VERSION = "6"
 
 
 @dataclass
@@ -250,6 +251,7 @@ def _remove_vectors(store: Store, doc_ids: list[str]) -> None:
 
 
 def _embed_pending(store: Store, index_dir: Path, chroma_url: str | None, settings: Settings, run: _Run, tick: Progress) -> None:
+    store.skip_repeated_passages()
     total = store.count("SELECT COUNT(*) FROM chunks WHERE embedded=0")
     if not total:
         return
@@ -302,5 +304,6 @@ def _summary(store: Store, run: _Run, seconds: float) -> IngestSummary:
         parsed=run.parsed,
         removed=run.removed,
         pending_embeddings=store.count("SELECT COUNT(*) FROM chunks WHERE embedded=0"),
+        not_embedded=store.count("SELECT COUNT(*) FROM chunks WHERE embedded=?", (NOT_EMBEDDED,)),
         timings={k: round(v, 3) for k, v in run.timings.items()},
     )

@@ -36,6 +36,7 @@ class IngestSummary(BaseModel):
     parsed: int = 0
     removed: int = 0
     pending_embeddings: int = 0
+    not_embedded: int = 0  # boilerplate kept out of the vectors on purpose; still in keyword search
     timings: dict = Field(default_factory=dict)  # seconds: parse, keyword, keyword_ready, embed
 
 

@@ -97,27 +97,26 @@ class Retriever:
     def dense(self, text: str, filters: Filters, k: int, allowed: set[str] | None = None) -> list[tuple[str, float]]:
         if self.index.embedded_count() == 0 or (allowed is not None and not allowed):
             return []
-        from llama_index.core import VectorStoreIndex
-
-        from assistant.embedding import configure_llama_index, embed_texts
-
-        where = self._where(filters, allowed)
-        vector_index = self.index._vector_index
-        if vector_index is None:
-            configure_llama_index()
-            vector_index = self.index._vector_index = VectorStoreIndex.from_vector_store(self.index.vector_store())
-        retriever = vector_index.as_retriever(
-            similarity_top_k=k, vector_store_kwargs={"where": where} if where else {}
-        )
         from llama_index.core.schema import QueryBundle
 
+        from assistant.embedding import embed_texts
+
+        where = self._where(filters, allowed)
         bundle = QueryBundle(query_str=text, embedding=embed_texts([text])[0].tolist())
-        try:
-            nodes = retriever.retrieve(bundle)
-        except Exception as exc:  # a broken or unreachable vector store must not lose the keyword answer
-            log.warning("dense search failed: %s", exc)
-            self.last_dense_error = str(exc)
-            return []
+        for attempt in (1, 2):
+            try:
+                retriever = self.index.vector_index().as_retriever(
+                    similarity_top_k=k, vector_store_kwargs={"where": where} if where else {}
+                )
+                nodes = retriever.retrieve(bundle)
+                break
+            except Exception as exc:  # a broken or unreachable vector store must not lose the keyword answer
+                if attempt == 1 and "Error finding id" in str(exc):
+                    self.index.reset_vectors()  # a stale embedded store (see vectors.forget_embedded_clients)
+                    continue
+                log.warning("dense search failed: %s", exc)
+                self.last_dense_error = str(exc)
+                return []
         return [(n.node.node_id, float(n.score or 0.0)) for n in nodes]
 
     def search(

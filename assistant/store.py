@@ -3,6 +3,7 @@ skipped files and the embedding cache. Chroma holds only vectors; BM25 is rebuil
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 from pathlib import Path
@@ -42,22 +43,43 @@ CHUNK_COLUMNS = (
 )
 
 
+def _on_read_only_storage(path: Path) -> bool:
+    folder = path.parent
+    try:
+        if os.statvfs(folder).f_flag & os.ST_RDONLY:
+            return True
+    except OSError:
+        pass
+    return path.exists() and not os.access(folder, os.W_OK)
+
+
 class Store:
-    def __init__(self, path: Path, readonly: bool = False):
+    def __init__(self, path: Path, readonly: bool = False, read_only_fallback: bool = False):
+        """`read_only_fallback`: for readers. An index on a read-only disk (a CD, a read-only share, a locked-down
+        container) still answers; WAL mode needs a writable folder, so SQLite is told the file cannot change."""
         self.path = Path(path)
         self._local = threading.local()
         self.readonly = readonly
-        if not readonly:
+        self.immutable = False
+        if readonly:
+            return
+        try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with self.connect() as db:
                 db.executescript(SCHEMA)
+        except (sqlite3.OperationalError, OSError):
+            if not (read_only_fallback and self.path.exists() and _on_read_only_storage(self.path)):
+                raise
+            self.close()
+            self.readonly = self.immutable = True
 
     def connect(self) -> sqlite3.Connection:
         """One connection per thread: the chat server answers on several threads."""
         db = getattr(self._local, "db", None)
         if db is None:
             if self.readonly:
-                db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=30, check_same_thread=False)
+                mode = "immutable=1" if self.immutable else "mode=ro"
+                db = sqlite3.connect(f"file:{self.path}?{mode}", uri=True, timeout=30, check_same_thread=False)
             else:
                 db = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
                 # WAL lets questions be answered while an ingest writes.
@@ -179,6 +201,12 @@ class Store:
 
     def count(self, sql: str, args: tuple = ()) -> int:
         return int(self.connect().execute(sql, args).fetchone()[0])
+
+    def skip_repeated_passages(self) -> None:
+        from assistant.documents.boilerplate import REPEATED_SQL
+
+        with self.connect() as db:
+            db.execute(REPEATED_SQL)
 
     def mark_embedded(self, chunk_ids: list[str]) -> None:
         with self.connect() as db:

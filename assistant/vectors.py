@@ -23,6 +23,16 @@ def open_client(index_dir: Path, chroma_url: str | None = None):
     return chromadb.PersistentClient(path=str(Path(index_dir) / "chroma"), settings=settings)
 
 
+def forget_embedded_clients() -> None:
+    """chromadb keeps one System per path in each process, and its vector segment reads the files once: vectors
+    another process adds afterwards are invisible, and every filtered search fails with 'Error finding id'
+    (chromadb 1.5.9). Dropping the cached Systems makes the next client read the files again; clients already
+    handed out keep working on what they had."""
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    SharedSystemClient.clear_system_cache()
+
+
 def open_collection(index_dir: Path, index_id: str, chroma_url: str | None = None):
     client = open_client(index_dir, chroma_url)
     # embedding_function=None: we always pass our own vectors; Chroma's default would download a model.

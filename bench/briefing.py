@@ -9,8 +9,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -18,6 +16,10 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))  # run as a script: `python bench/briefing.py`
+
+from bench.common import machine  # noqa: E402
+
 TARGET_SECONDS = 15.0
 
 
@@ -39,25 +41,6 @@ def worker(index_dir: str, theme: str, runs: int, dense: bool) -> dict:
         "strong": b.group("strong").reports if b.group("strong") else 0,
         "weak": b.group("weak").reports if b.group("weak") else 0,
     }
-
-
-def machine() -> dict:
-    cpu = platform.processor() or "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    try:
-        mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    except (ValueError, OSError):
-        mem = float("nan")
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    return {"cpu": cpu, "cores": cores, "memory_gb": round(mem, 1), "python": platform.python_version(),
-            "system": f"{platform.system()} {platform.release()}", "load_1min": round(load, 2)}
 
 
 def main() -> None:
@@ -87,7 +70,7 @@ def main() -> None:
     m = machine()
     console = Console()
     info = Table(title=f"Briefing benchmark, {dt.datetime.now():%Y-%m-%d %H:%M}", show_header=False)
-    info.add_row("Machine", f"{m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB, {m['system']}, Python {m['python']}")
+    info.add_row("Machine", f"{m['cpu']}, {m['cores']} cores, {m['memory']}, Python {m['python']}")
     info.add_row("Load (1 min) after the runs", str(m["load_1min"]))
     info.add_row("Index", f"{args.index}: {sum(d.kind == 'report' for d in docs)} reports, "
                  f"{sum(d.kind == 'framework' for d in docs)} framework documents, {index.chunk_count()} passages "

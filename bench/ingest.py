@@ -25,6 +25,34 @@ def child(corpus: str, index: str, all_reports: bool) -> None:
     print(json.dumps(summary.model_dump(mode="json")))
 
 
+QUESTION = "What did inspectors say about supervision in Stoke-on-Trent?"
+
+
+def first_keyword_answer(folder: Path, started: float, proc: subprocess.Popen) -> tuple[float, list[str]] | None:
+    """Ask the question every 2 s, as a user with the page open would, until a cited answer comes back.
+
+    This measures what the user sees (index opened from another process mid-ingest), not the ingest's own
+    note of when the keyword index was written. The import of the stack happens after the ingest has started,
+    as it would for a user who starts `serve` beside it."""
+    from assistant.api import Assistant
+    from assistant.index import IndexMissing
+
+    assistant = None
+    while proc.poll() is None:
+        try:
+            assistant = assistant or Assistant(folder)
+            answer = assistant.ask(QUESTION)
+            if not answer.refused and answer.citations:
+                return time.perf_counter() - started, list(answer.notices)
+        except IndexMissing:
+            pass
+        except Exception as exc:  # noqa: BLE001 - mid-ingest states are expected; record and keep polling
+            print(f"  ask failed at {time.perf_counter() - started:.0f} s: {type(exc).__name__}: {exc}"[:300])
+            assistant = None
+        time.sleep(2)
+    return None
+
+
 def main() -> None:
     from assistant.config import resolve_corpus
 
@@ -43,12 +71,14 @@ def main() -> None:
         shutil.rmtree(folder)
     cmd = [sys.executable, "-m", "bench.ingest", "--child", corpus, str(folder)] + (["--all"] if args.all else [])
     started = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    first_answer = first_keyword_answer(folder, started, proc)
+    out, err = proc.communicate()
     wall = time.perf_counter() - started
     if proc.returncode != 0:
-        sys.exit(f"ingest failed:\n{proc.stderr[-2000:]}")
+        sys.exit(f"ingest failed:\n{err[-2000:]}")
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    summary = json.loads(proc.stdout.strip().splitlines()[-1])
+    summary = json.loads(out.strip().splitlines()[-1])
     t = summary["timings"]
 
     started = time.perf_counter()
@@ -70,7 +100,9 @@ def main() -> None:
         ("pages/s, chunks/s (whole ingest)", f"{summary['pages'] / wall:.1f}, {summary['chunks'] / wall:.1f}"),
         ("parse (load, clean, structure, chunk)", f"{t['parse']:.0f} s ({summary['pages'] / max(t['parse'], 1e-9):.1f} pages/s)"),
         ("keyword index build", f"{t['keyword']:.1f} s"),
-        ("keyword answers possible after", f"{t['keyword_ready']:.0f} s"),
+        ("keyword answers possible after (ingest's own clock)", f"{t['keyword_ready']:.0f} s"),
+        ("first cited answer, asked from another process while ingesting",
+         f"{first_answer[0]:.0f} s" if first_answer else "none before the ingest ended"),
         ("first keyword answer (cold CLI ask, after ingest)", f"{cold_ask:.1f} s"),
         ("embedding phase", f"{t['embed']:.0f} s ({summary['embedded'] / max(t['embed'], 1e-9):.1f} chunks/s)"),
         ("embedding share of wall time (model only)", f"{100 * t.get('model', 0) / wall:.0f}%"),
@@ -79,6 +111,8 @@ def main() -> None:
     ]
     report("Ingest benchmark", rows, "ingest-all" if args.all else "ingest", {
         "summary": summary, "wall": wall, "peak_rss_mb": peak_mb, "reingest_seconds": rerun, "cold_ask": cold_ask,
+        "first_answer_seconds": first_answer[0] if first_answer else None,
+        "first_answer_notices": first_answer[1] if first_answer else None,
         "ask_ok": ask.returncode == 0})
     if not args.keep:
         shutil.rmtree(folder, ignore_errors=True)

@@ -59,6 +59,15 @@ def wait_until_up(url: str, proc: subprocess.Popen | None, seconds: float) -> No
     raise SystemExit(f"the server did not answer within {seconds:.0f} s")
 
 
+def rss_mb(pid: int) -> tuple[float, float]:
+    """(current, peak) resident memory of the server process, from /proc (Linux)."""
+    fields = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        fields[key] = value
+    return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
+
+
 def ask(client, question: str) -> tuple[float, str | None]:
     """(seconds, error or None) for one question, timed until the streamed answer is complete."""
     started = time.perf_counter()
@@ -117,10 +126,12 @@ def main(argv=None) -> int:
 
         warm = ask(Client(url, verbose=False, download_files=False), QUESTIONS[0])
         print(f"server up at {url}; warm-up question took {warm[0]:.1f} s")
+        rss_warm = rss_mb(proc.pid)[0] if proc is not None else None
         started = time.perf_counter()
         with ThreadPoolExecutor(max_workers=users) as pool:
             results = [r for batch in pool.map(lambda n: user(url, n, questions), range(users)) for r in batch]
         wall = time.perf_counter() - started
+        rss_end, rss_peak = rss_mb(proc.pid) if proc is not None else (None, None)
     finally:
         if proc is not None:
             proc.terminate()
@@ -137,9 +148,13 @@ def main(argv=None) -> int:
         ("p95 latency", f"{percentile(times, 0.95):.2f} s"), ("max latency", f"{max(times, default=float('nan')):.2f} s"),
         ("wall time", f"{wall:.1f} s"), ("throughput", f"{len(results) / wall:.2f} questions/s"),
     ]
+    if rss_peak is not None:
+        rows += [("serve RSS after warm-up / after the load", f"{rss_warm:.0f} MB / {rss_end:.0f} MB"),
+                 ("serve peak RSS (VmHWM)", f"{rss_peak:.0f} MB")]
     data = {"index": args.index, "concurrency": args.concurrency, "users": users, "questions_per_user": questions, "errors": len(errors),
             "p50_seconds": percentile(times, 0.5), "p95_seconds": percentile(times, 0.95), "wall_seconds": wall,
-            "warm_up_seconds": warm[0], "results": results}
+            "warm_up_seconds": warm[0], "rss_mb": {"warm": rss_warm, "end": rss_end, "peak": rss_peak},
+            "results": results}
     report("Chat page load test", rows, f"load-{time.strftime('%Y%m%d-%H%M%S')}", data)
     for e in errors[:5]:
         print(f"error: user {e['user']} turn {e['turn']}: {e['error']}")

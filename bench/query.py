@@ -23,18 +23,12 @@ def questions(n: int) -> list[dict]:
     return items[:n] if n else items
 
 
-def main() -> None:
-    from assistant.api import Assistant
+def measure(assistant, items: list[dict]) -> tuple[list[float], list[float]]:
+    """Seconds per question: retrieval alone, then the whole `ask`, after one untimed warm-up."""
     from assistant.query import understand
     from assistant.retrieval import Retriever
 
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--index", default="index")
-    parser.add_argument("--n", type=int, default=0, help="how many questions (default: all)")
-    args = parser.parse_args()
-    assistant = Assistant(index=args.index)
     retriever = Retriever(assistant.index, assistant.settings)
-    items = questions(args.n)
     assistant.ask(items[0]["question"])  # warm-up: model, keyword index and Chroma loaded once
     retrieval, whole = [], []
     for item in items:
@@ -46,15 +40,31 @@ def main() -> None:
         t = time.perf_counter()
         assistant.ask(item["question"], filters=item.get("filters") or None, history=item.get("history"))
         whole.append(time.perf_counter() - t)
+    return retrieval, whole
+
+
+def latency_rows(retrieval: list[float], whole: list[float]) -> list[tuple[str, str]]:
     ms = lambda v: f"{1000 * v:.0f} ms"
-    rows = [
-        ("index", f"{args.index}: {len(assistant.index.documents())} documents, {assistant.index.chunk_count()} chunks"),
-        ("questions", str(len(items))),
+    return [
+        ("questions", str(len(whole))),
         ("retrieval p50 / p95", f"{ms(percentile(retrieval, .5))} / {ms(percentile(retrieval, .95))}"),
         ("whole ask p50 / p95", f"{ms(percentile(whole, .5))} / {ms(percentile(whole, .95))}"),
         ("whole ask max", ms(max(whole))),
     ]
-    report("Query latency (warm process)", rows, "query", {"retrieval": retrieval, "ask": whole})
+
+
+def main() -> None:
+    from assistant.api import Assistant
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--index", default="index")
+    parser.add_argument("--n", type=int, default=0, help="how many questions (default: all)")
+    args = parser.parse_args()
+    assistant = Assistant(index=args.index)
+    retrieval, whole = measure(assistant, questions(args.n))
+    rows = [("index", f"{args.index}: {len(assistant.index.documents())} documents, {assistant.index.chunk_count()} chunks")]
+    report("Query latency (warm process)", rows + latency_rows(retrieval, whole), "query",
+           {"retrieval": retrieval, "ask": whole})
 
 
 if __name__ == "__main__":

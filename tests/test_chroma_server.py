@@ -58,7 +58,7 @@ def test_ingest_and_ask_through_chroma_server(tmp_path, chroma_server):
     assert not (index_dir / "chroma").exists()  # vectors went to the server, not the embedded store
     index = Index(index_dir)
     assert index.chroma_url == chroma_server  # remembered, so later commands need no flag
-    assert index.collection().count() == summary.chunks
+    assert index.collection().count() == summary.chunks - summary.not_embedded
     # Dense search through the server finds the paragraph without any shared keyword beyond the topic.
     from assistant.models import Filters
     from assistant.retrieval import Retriever
@@ -69,4 +69,4 @@ def test_ingest_and_ask_through_chroma_server(tmp_path, chroma_server):
     assert any(c.paragraph == "34" and c.page == 9 for c in ans.citations)
     again = ingest(corpus, index_dir)
     assert (again.parsed, again.embedded) == (0, 0)
-    assert Index(index_dir).collection().count() == summary.chunks
+    assert Index(index_dir).collection().count() == summary.chunks - summary.not_embedded

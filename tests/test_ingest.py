@@ -18,13 +18,30 @@ def test_summary_counts_and_skips(built_index):
     assert summary.documents == 7  # 5 reports + 2 framework documents
     assert summary.chunks > 500 and summary.pages > 70
     assert summary.pending_embeddings == 0
-    assert Index(folder).embedded_count() == summary.chunks
+    assert Index(folder).embedded_count() == summary.chunks - summary.not_embedded
     reasons = {s.path.rsplit("/", 1)[-1]: s.reason for s in summary.skipped}
     assert reasons["children's services inspection - 19 october 2012.pdf"] == "not a PDF: an HTML error page"
     assert reasons["children's services inspection - 13 july 2012.pdf"] == "not a PDF: an HTML error page"
     assert reasons["empty.pdf"] == "empty file"
     assert reasons["encrypted.pdf"].startswith("encrypted")
     assert reasons["truncated.pdf"].startswith("corrupt or truncated PDF")
+
+
+def test_boilerplate_is_found_by_keyword_but_never_embedded(built_index):
+    from assistant.documents.boilerplate import NOT_EMBEDDED, is_contents_listing
+    from assistant.index import Index
+    from assistant.models import Filters
+    from assistant.retrieval import Retriever
+
+    folder, summary = built_index
+    index = Index(folder)
+    rows = index.store.connect().execute("SELECT chunk_id, text FROM chunks WHERE embedded=?", (NOT_EMBEDDED,)).fetchall()
+    assert rows and len(rows) == summary.not_embedded < summary.chunks / 50  # a few fragments, not real passages
+    assert not index.collection().get(ids=[r["chunk_id"] for r in rows])["ids"]
+    # The National Framework's contents page has no vector, yet a search for its words still finds it.
+    contents = next(r for r in rows if is_contents_listing(r["text"]))
+    hits = Retriever(index).keyword(contents["text"][:120], Filters(), 5)
+    assert contents["chunk_id"] in [cid for cid, _ in hits]
 
 
 def test_stoke_2019_metadata(built_index):
@@ -127,8 +144,8 @@ def test_reingest_changes_removals_and_duplicates(tmp_path):
 
     Store(index_dir / "state.sqlite").set_meta("parser_version", "old")
     reparsed = ingest(corpus, index_dir)
-    assert reparsed.parsed == 2 and reparsed.embedded == 0 and reparsed.reused == first.chunks
-    assert Index(index_dir).collection().count() == first.chunks
+    assert reparsed.parsed == 2 and reparsed.embedded == 0 and reparsed.reused == first.chunks - first.not_embedded
+    assert Index(index_dir).collection().count() == first.chunks - first.not_embedded
 
     # The same content under a second name is indexed once.
     shutil.copy2(corpus / "framework" / "nf.txt", corpus / "framework" / "copy of nf.txt")
@@ -152,7 +169,7 @@ def test_reingest_changes_removals_and_duplicates(tmp_path):
     removed = ingest(corpus, index_dir)
     assert removed.removed == 1 and removed.documents == 1
     index = Index(index_dir)
-    assert index.collection().count() == removed.chunks
+    assert index.collection().count() == removed.chunks - removed.not_embedded
 
 
 def test_bad_files_never_lose_the_index(tmp_path):

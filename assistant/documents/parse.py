@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.chunking import chunk_blocks
+from assistant.documents.boilerplate import NOT_EMBEDDED, worth_embedding
 from assistant.documents.cleaning import clean_pages
 from assistant.documents.loaders import LoadedDocument, load_document
 from assistant.documents.reports import area_for_heading, extract_report_metadata
@@ -67,7 +68,7 @@ def parse_file(path: Path, rel_path: str, doc_id: str, max_tokens: int = 200, mi
             "segments": _json_segments(c.segments),
             "n_tokens": c.n_tokens,
             "embed_key": embed_key(context, c.text),
-            "embedded": 0,
+            "embedded": 0 if worth_embedding(c.text, c.n_tokens) else NOT_EMBEDDED,
         })
     doc = {
         "doc_id": doc_id,

@@ -362,8 +362,8 @@ def run_eval(
         },
         "systems": {},
     }
-    if index.embedded_count() < index.chunk_count():
-        say(f"warning: only {index.embedded_count()} of {index.chunk_count()} chunks are embedded; dense retrieval is partial")
+    if index.embedded_count() < index.embeddable_count():
+        say(f"warning: only {index.embedded_count()} of {index.embeddable_count()} chunks are embedded; dense retrieval is partial")
     ours = evaluate_ours(index, items, settings, progress)
     run["systems"]["ours"] = {"records": ours, "summary": summarise(ours)}
     run["diagnostics"] = {"unfindable_evidence": unfindable_evidence(index, items)}

@@ -444,14 +444,14 @@ class ChatPage:
         headers = ["Local authority / title", "Published", "Kind", "Overall", "Leaders", "Help and protection",
                    "Children in care", "Care leavers", "Inspection", "Framework", "Pages", "Passages", "File"]
         skipped = self.index.store.skipped()
-        total, embedded = self.index.chunk_count(), self.index.embedded_count()
+        total, embeddable, embedded = self.index.chunk_count(), self.index.embeddable_count(), self.index.embedded_count()
         reports = sum(1 for d in docs if d.kind == "report")
         running = self.index.ingest_running()
-        pct = f" ({100 * embedded // total}%)" if total else ""
+        pct = f" ({100 * embedded // embeddable}%)" if embeddable else ""
         state = (f"**{len(docs)}** documents indexed ({reports} reports, {len(docs) - reports} framework) \u00b7 "
-                 f"**{total}** passages \u00b7 **{embedded}** embedded for meaning search{pct} \u00b7 "
+                 f"**{total}** passages \u00b7 **{embedded}** of {embeddable} embedded for meaning search{pct} \u00b7 "
                  f"ingest running: **{'yes' if running else 'no'}** \u00b7 **{len(skipped)}** files skipped")
-        if total and embedded < total:
+        if embeddable and embedded < embeddable:
             state += "\n\nUntil every passage is embedded, answers rely more on keyword search."
         las = sorted({d.local_authority for d in docs if d.local_authority})
         years = sorted({y for d in docs if (y := doc_year(d))})
