@@ -15,7 +15,8 @@ def plan(index: str, full_index: str | None, corpus: list[str]) -> dict[str, lis
     steps = {
         "ingest": ["-m", "bench.ingest", *corpus],
         "query": ["-m", "bench.query", "--index", index],
-        "overlap": ["-m", "bench.overlap", "--index", index, *corpus],
+        "overlap": ["-m", "bench.overlap", "--index", index, "--chunks", "1500", *corpus],
+        "embedding-cuts": ["-m", "bench.embedding_cuts", "--index", index],
         "chroma-server": ["-m", "bench.chroma_server", "--seed-embeddings", index, *corpus],
         "serve": ["-m", "bench.load", "--index", index, "--users", "4", "--questions", "5", *corpus],
         "briefing": ["bench/briefing.py", "--index", index],

@@ -22,7 +22,7 @@ import pandas as pd
 from assistant.api import Assistant
 from assistant.feedback import RATINGS, feedback_record
 from assistant.index import doc_year
-from assistant.models import AREA_LABELS, AREAS, GRADES, Citation
+from assistant.models import AREA_LABELS, AREAS, GRADES, Citation, Filters
 from assistant.web import render
 from assistant.web.export import write_docx, write_markdown
 from assistant.web.render import Turn
@@ -252,11 +252,14 @@ class ChatPage:
 
             viewer_outputs = [src_head, image_col, src_image, src_text, src_download, viewer]
             answer_outputs = [conversation, turns, session, question, md_file, docx_file, fb_turn, pick]
-            # One public API endpoint, "/ask" (used by bench/load.py); the page's other events are internal.
+            # Two public API endpoints: "/ask" (the page's own HTML, used by bench/load.py) and "/answer" (JSON);
+            # the page's other events are internal.
             hidden = dict(api_visibility="private")
             ask_args = dict(fn=self.respond, inputs=[question, turns, session, *filter_inputs], outputs=answer_outputs,
                             concurrency_limit=self.concurrency, concurrency_id="ask")
             ask.click(**ask_args, api_name="ask")
+            # For programs: the same JSON as `ofsted-assistant ask --json` and `Assistant.ask().model_dump()`.
+            gr.api(self.answer_json, api_name="answer", concurrency_limit=self.concurrency, concurrency_id="ask")
             question.submit(**ask_args, **hidden)
             for button, text in zip(examples, EXAMPLES):
                 button.click(lambda t=text: t, outputs=question, queue=False, **hidden).then(**ask_args, **hidden)
@@ -278,6 +281,22 @@ class ChatPage:
         return demo
 
     # ------------------------------------------------------------------------------------ chat
+    def answer_json(self, question: str, filters: dict | None = None, history: list[str] | None = None) -> dict:
+        """One answer as JSON: {"answer", "refused", "citations": [...], "filters", ...}. `filters` takes the keys of
+        `--json`'s "filters" (local_authority, year_from, year_to, kind, area, grade); `history` the earlier
+        questions of the conversation, oldest first."""
+        from pydantic import ValidationError
+
+        if not isinstance(question, str) or not question.strip():
+            raise gr.Error("Send a question: a non-empty string.")
+        try:
+            wanted = Filters.model_validate(filters or {})
+        except ValidationError as exc:
+            raise gr.Error(f"The filters are not valid: {exc.errors()[0]['loc']}: {exc.errors()[0]['msg']}") from None
+        if history is not None and not (isinstance(history, list) and all(isinstance(h, str) for h in history)):
+            raise gr.Error("history must be a list of the earlier questions, as strings.")
+        return self.assistant.ask(question.strip(), filters=wanted, history=history or None).model_dump(mode="json")
+
     def respond(self, question, turns, session, las, year_from, year_to, kind, area, grade):
         question = (question or "").strip()
         turns = list(turns or [])

@@ -46,3 +46,35 @@ def test_with_auth_every_data_route_needs_a_login(injection_index, tmp_path):
             assert client.get(url + "config").status_code == 200
     finally:
         page.blocks.close()
+
+
+@pytest.mark.slow
+def test_the_json_endpoint_gives_the_same_answer_as_the_library(built_index, fixture_corpus, tmp_path):
+    from gradio_client import Client
+
+    from assistant.api import Assistant
+    from assistant.web.page import ChatPage
+
+    assistant = Assistant(index=built_index[0])
+    page = ChatPage(assistant, fixture_corpus, stage_dir=tmp_path, stream_delay=0)
+    url = start_page(page)
+    try:
+        client = Client(url, verbose=False, download_files=False)
+        question, filters = "What did inspectors say about supervision?", {"local_authority": ["Stoke-on-Trent"]}
+        got = client.predict(question, filters, None, api_name="/answer")
+        expected = assistant.ask(question, filters=filters).model_dump(mode="json")
+        assert not got["refused"] and got["citations"]
+        assert got["answer"] == expected["answer"] and got["citations"] == expected["citations"]
+        assert {c["local_authority"] for c in got["citations"]} == {"Stoke-on-Trent"}
+        # A follow-up keeps the council from the earlier question.
+        follow = client.predict("and what about care leavers?", None, ["What did inspectors say about supervision in Stoke?"],
+                                api_name="/answer")
+        assert {c["local_authority"] for c in follow["citations"]} == {"Stoke-on-Trent"}
+        for bad, message in ((("supervision", {"year_from": "soon"}, None), "filters are not valid"),
+                             (("  ", None, None), "non-empty string"),
+                             (("supervision", None, "not a list"), "history must be a list")):
+            with pytest.raises(Exception) as info:
+                client.predict(*bad, api_name="/answer")
+            assert message in str(info.value) and "Traceback" not in str(info.value)
+    finally:
+        page.blocks.close()
