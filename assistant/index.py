@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import threading
 import uuid
 from dataclasses import dataclass
@@ -164,7 +165,13 @@ class Index:
 
     def reset_vectors(self) -> None:
         with self._lock:
+            had = self._collection is not None
             self._collection = self._vector_store = self._vector_index = None
+        if had:
+            # A dropped Chroma client holds its vector segment (~40 MB for the default index) in reference
+            # cycles; without a collection here a server reopening during a background ingest grows by that
+            # much per reopen until the cyclic collector happens to run.
+            gc.collect()
 
     def vector_index(self):
         """llama-index's VectorStoreIndex over the Chroma collection, reopened when the vectors have changed."""

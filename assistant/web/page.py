@@ -281,10 +281,11 @@ class ChatPage:
         return demo
 
     # ------------------------------------------------------------------------------------ chat
-    def answer_json(self, question: str, filters: dict | None = None, history: list[str] | None = None) -> dict:
-        """One answer as JSON: {"answer", "refused", "citations": [...], "filters", ...}. `filters` takes the keys of
-        `--json`'s "filters" (local_authority, year_from, year_to, kind, area, grade); `history` the earlier
-        questions of the conversation, oldest first."""
+    def answer_json(self, question: str, filters: dict | None = None, history: list[str] | None = None) -> str:
+        """One answer as a JSON text: {"answer", "refused", "citations": [...], "filters", ...}, as `ask --json`.
+        `filters` takes the keys of its "filters" (local_authority, year_from, year_to, kind, area, grade);
+        `history` the earlier questions of the conversation, oldest first. A text, not an object: gradio_client
+        takes any object with a "path" key (every citation has one) for a file and tries to download it."""
         from pydantic import ValidationError
 
         if not isinstance(question, str) or not question.strip():
@@ -295,7 +296,7 @@ class ChatPage:
             raise gr.Error(f"The filters are not valid: {exc.errors()[0]['loc']}: {exc.errors()[0]['msg']}") from None
         if history is not None and not (isinstance(history, list) and all(isinstance(h, str) for h in history)):
             raise gr.Error("history must be a list of the earlier questions, as strings.")
-        return self.assistant.ask(question.strip(), filters=wanted, history=history or None).model_dump(mode="json")
+        return self.assistant.ask(question.strip(), filters=wanted, history=history or None).model_dump_json()
 
     def respond(self, question, turns, session, las, year_from, year_to, kind, area, grade):
         question = (question or "").strip()

@@ -1,6 +1,8 @@
 """`ofsted-assistant serve`: options, loopback default, and a login that guards every data route."""
 from __future__ import annotations
 
+import json
+
 import httpx
 import pytest
 from click.testing import CliRunner
@@ -59,16 +61,16 @@ def test_the_json_endpoint_gives_the_same_answer_as_the_library(built_index, fix
     page = ChatPage(assistant, fixture_corpus, stage_dir=tmp_path, stream_delay=0)
     url = start_page(page)
     try:
-        client = Client(url, verbose=False, download_files=False)
+        client = Client(url, verbose=False)  # the default client, which downloads anything that looks like a file
         question, filters = "What did inspectors say about supervision?", {"local_authority": ["Stoke-on-Trent"]}
-        got = client.predict(question, filters, None, api_name="/answer")
+        got = json.loads(client.predict(question, filters, None, api_name="/answer"))
         expected = assistant.ask(question, filters=filters).model_dump(mode="json")
         assert not got["refused"] and got["citations"]
         assert got["answer"] == expected["answer"] and got["citations"] == expected["citations"]
         assert {c["local_authority"] for c in got["citations"]} == {"Stoke-on-Trent"}
         # A follow-up keeps the council from the earlier question.
-        follow = client.predict("and what about care leavers?", None, ["What did inspectors say about supervision in Stoke?"],
-                                api_name="/answer")
+        follow = json.loads(client.predict("and what about care leavers?", None,
+                                           ["What did inspectors say about supervision in Stoke?"], api_name="/answer"))
         assert {c["local_authority"] for c in follow["citations"]} == {"Stoke-on-Trent"}
         for bad, message in ((("supervision", {"year_from": "soon"}, None), "filters are not valid"),
                              (("  ", None, None), "non-empty string"),
