@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     # Refusal: below both, the evidence is too weak to quote (measured with the eval suite).
     refuse_below_coverage: float = 0.25
     refuse_below_cosine: float = 0.6
+    # Chroma's HNSW search breadth. Its default (100) found 94% of the exact top 80 on the gold questions;
+    # 400 finds 98% at the same speed (about 19 ms a query on the default index).
+    chroma_ef_search: int = 400
 
     # Chunks are kept below the embedder's 256 word-piece window: 215 for the passage, the rest for
     # [CLS]/[SEP] and the 14-word context line (checked by tests/test_ingest.py on every chunk).

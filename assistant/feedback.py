@@ -22,10 +22,11 @@ from pathlib import Path
 
 import click
 
+from assistant.documents.reports import FRAMEWORKS
 from assistant.models import Answer, DocumentInfo
 
 RATINGS = ("helpful", "not helpful", "wrong evidence")
-ERAS = ("SIF 2013-17", "ILACS 2018", "ILACS 2023", "ILACS 2026")
+ERAS = FRAMEWORKS
 GOLD_FILTER_KEYS = ("local_authority", "year_from", "year_to", "kind", "area", "grade")
 MIN_WORDS, MAX_WORDS = 6, 25
 

@@ -27,7 +27,7 @@ from assistant.store import Store
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 # Bump when parsing or chunking changes what is stored: the next ingest then re-parses every file.
-PARSER_VERSION = "6"
+PARSER_VERSION = "7"
 
 
 @dataclass

@@ -1,11 +1,13 @@
 """Dense vectors in Chroma: embedded PersistentClient under the index folder, or a `chroma run` server."""
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 COLLECTION_PREFIX = "ofsted_chunks_"
+log = logging.getLogger(__name__)
 
 
 def open_client(index_dir: Path, chroma_url: str | None = None):
@@ -34,11 +36,23 @@ def forget_embedded_clients() -> None:
 
 
 def open_collection(index_dir: Path, index_id: str, chroma_url: str | None = None):
+    from assistant.config import Settings
+
+    ef_search = Settings().chroma_ef_search
     client = open_client(index_dir, chroma_url)
     # embedding_function=None: we always pass our own vectors; Chroma's default would download a model.
-    return client.get_or_create_collection(
-        COLLECTION_PREFIX + index_id, metadata={"hnsw:space": "cosine"}, embedding_function=None
+    collection = client.get_or_create_collection(
+        COLLECTION_PREFIX + index_id, embedding_function=None,
+        configuration={"hnsw": {"space": "cosine", "ef_search": ef_search}},
     )
+    hnsw = (collection.configuration_json or {}).get("hnsw") or {}
+    if hnsw.get("ef_search") != ef_search:
+        # A collection made before the setting (or with another value): ef_search can change in place.
+        try:
+            collection.modify(configuration={"hnsw": {"ef_search": ef_search}})
+        except Exception as exc:  # a read-only index keeps searching with what it has
+            log.warning("could not set Chroma's ef_search to %s: %s", ef_search, exc)
+    return collection
 
 
 def chroma_metadata(chunk: dict[str, Any], doc: dict[str, Any]) -> dict[str, Any]:

@@ -20,6 +20,7 @@ def plan(index: str, full_index: str | None, corpus: list[str]) -> dict[str, lis
         "chroma-server": ["-m", "bench.chroma_server", "--seed-embeddings", index, *corpus],
         "serve": ["-m", "bench.load", "--index", index, "--users", "4", "--questions", "5", *corpus],
         "briefing": ["bench/briefing.py", "--index", index],
+        "concurrency": ["-m", "bench.concurrency", "--index", index, *corpus],
     }
     if full_index:
         steps["serve-full-history"] = ["-m", "bench.load", "--index", full_index, "--users", "4", "--questions", "5",

@@ -42,7 +42,7 @@ REPO = Path(__file__).resolve().parent.parent
 GOLD_DIR = REPO / "eval" / "gold"
 
 TYPES = ("finding", "theme", "framework", "unanswerable", "followup", "fact")
-ERAS = ("SIF 2013-17", "ILACS 2018", "ILACS 2023", "ILACS 2026")
+ERAS = ("LAC 2012-13", "SIF 2013-17", "ILACS 2018", "ILACS 2023", "ILACS 2026")
 INDEXES = ("default", "all")
 FILTER_KEYS = {"local_authority", "year_from", "year_to", "kind", "area", "grade"}
 ITEM_KEYS = {

@@ -8,8 +8,8 @@ prefix/suffix rules so that every era of the same council gets the same name.
 
 Report shapes recognised (``framework``):
 
-* ``None`` -- the 2013 "Inspection of looked after children services" reports
-  (pre-SIF).  Their four-point scale includes "adequate", which is not one of
+* ``"LAC 2012-13"`` -- the 2013 "Inspection of looked after children services" reports
+  (the framework before the SIF; its inspections ran until the SIF began in November 2013).  Their four-point scale includes "adequate", which is not one of
   ``GRADES`` and therefore becomes ``None``.  Their "Overall effectiveness of
   services for looked after children" fills ``overall_effectiveness`` and
   their "Leadership and management" fills ``impact_of_leaders``.
@@ -54,10 +54,12 @@ AREAS = (
 )
 GRADES = ("outstanding", "good", "requires improvement", "inadequate")
 
+FRAMEWORK_LAC = "LAC 2012-13"
 FRAMEWORK_SIF = "SIF 2013-17"
 FRAMEWORK_ILACS_2018 = "ILACS 2018"
 FRAMEWORK_ILACS_2023 = "ILACS 2023"
 FRAMEWORK_ILACS_2026 = "ILACS 2026"
+FRAMEWORKS = (FRAMEWORK_LAC, FRAMEWORK_SIF, FRAMEWORK_ILACS_2018, FRAMEWORK_ILACS_2023, FRAMEWORK_ILACS_2026)
 
 
 class ReportMetadata(BaseModel):
@@ -599,6 +601,7 @@ def extract_report_metadata(pages: list[str], path: str | os.PathLike[str]) -> R
     if is_lac:
         judgements, judgement_page = _lac_judgements(flat_pages)
         inspection_type = "looked after children"
+        framework = FRAMEWORK_LAC
     else:
         for number, flat in enumerate(flat_pages[:3], start=1):
             table = _ilacs_table(flat)

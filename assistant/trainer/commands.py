@@ -52,7 +52,8 @@ def _show(markdown: str) -> None:
 @click.option("--year-from", type=int, help="Only reports published (or inspected) from this year.")
 @click.option("--year-to", type=int, help="Only reports published (or inspected) up to this year.")
 @click.option("--framework", "frameworks", multiple=True,
-              help="Framework era (repeatable): 'SIF 2013-17', 'ILACS 2018', 'ILACS 2023', 'ILACS 2026', or 'ILACS' for all three.")
+              help="Framework era (repeatable): 'LAC 2012-13', 'SIF 2013-17', 'ILACS 2018', 'ILACS 2023', 'ILACS 2026', "
+                   "or 'ILACS' for the last three.")
 @click.option("--la", "--council", "councils", multiple=True, help="Only these councils (repeatable).")
 @click.option("--region", help="Not supported: the reports carry no region; pass its councils with --la.")
 @click.option("--quotes", "quotes_per_group", type=click.IntRange(1, 20), default=6, show_default=True,

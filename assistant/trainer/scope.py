@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from assistant.documents.reports import FRAMEWORKS
 from assistant.index import Index, doc_year
 from assistant.models import DocumentInfo
 from assistant.query import CouncilMatcher
 from assistant.trainer.models import Scope
 
-FRAMEWORKS = ("SIF 2013-17", "ILACS 2018", "ILACS 2023", "ILACS 2026")
 
 REGION_UNSUPPORTED = (
     "Region filters are not supported: the indexed reports carry no region (only the council and Ofsted's URN), "

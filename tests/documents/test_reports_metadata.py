@@ -44,6 +44,22 @@ def _grades(overall, leaders, help_protect, in_care, leavers) -> dict[str, str |
 
 
 CASES = {
+    # The 2013 inspection of looked after children services, before the SIF: four-point scale, its own label.
+    "lac_2013": (
+        "reports/80549_sandwell/children's services inspection,  pdf - 02 august 2013.pdf",
+        dict(
+            local_authority="Sandwell",
+            urn="80549",
+            published=datetime.date(2013, 8, 2),
+            inspection_start=datetime.date(2013, 6, 24),
+            inspection_end=datetime.date(2013, 6, 28),
+            lead_inspector="Christopher Sands",
+            inspection_type="looked after children",
+            framework="LAC 2012-13",
+            judgements=_grades("inadequate", "inadequate", None, None, None),
+            judgement_page=24,
+        ),
+    ),
     # SIF, numbered judgement list; text carries its own publication date.
     "sif": (
         f"{STOKE}/children's services inspection - 12 august 2015.pdf",
