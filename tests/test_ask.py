@@ -81,6 +81,9 @@ def test_follow_up_keeps_council_and_topic(assistant):
 @pytest.mark.parametrize("question, area, grade", [
     ("What grade did Stoke-on-Trent get for children in care in 2019?", "children_in_care", "inadequate"),
     ("How was Norfolk judged for care leavers?", "care_leavers", "outstanding"),
+    # The 2013-17 framework's own name for the leadership judgement.
+    ("What grade did Stoke-on-Trent get for leadership, management and governance in 2015?", "impact_of_leaders",
+     "requires improvement"),
 ])
 def test_grade_questions_answered_from_metadata(assistant, question, area, grade):
     ans = assistant.ask(question)
