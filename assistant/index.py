@@ -168,9 +168,9 @@ class Index:
             had = self._collection is not None
             self._collection = self._vector_store = self._vector_index = None
         if had:
-            # A dropped Chroma client holds its vector segment (~40 MB for the default index) in reference
-            # cycles; without a collection here a server reopening during a background ingest grows by that
-            # much per reopen until the cyclic collector happens to run.
+            # A dropped Chroma client keeps its vector segment (~40 MB for the default index) alive in reference
+            # cycles; collecting now stops a server that reopens often (while another process embeds) from
+            # growing by that much each time.
             gc.collect()
 
     def vector_index(self):

@@ -71,10 +71,14 @@ def main() -> None:
         shutil.rmtree(folder)
     cmd = [sys.executable, "-m", "bench.ingest", "--child", corpus, str(folder)] + (["--all"] if args.all else [])
     started = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    first_answer = first_keyword_answer(folder, started, proc)
-    out, err = proc.communicate()
-    wall = time.perf_counter() - started
+    # stderr goes to a file: a pipe nobody reads while we poll would fill and stall the ingest.
+    with tempfile.TemporaryFile("w+") as errors:
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=errors, text=True)
+        first_answer = first_keyword_answer(folder, started, proc)
+        out, _ = proc.communicate()
+        wall = time.perf_counter() - started
+        errors.seek(0)
+        err = errors.read()
     if proc.returncode != 0:
         sys.exit(f"ingest failed:\n{err[-2000:]}")
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024

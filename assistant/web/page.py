@@ -258,7 +258,7 @@ class ChatPage:
             ask_args = dict(fn=self.respond, inputs=[question, turns, session, *filter_inputs], outputs=answer_outputs,
                             concurrency_limit=self.concurrency, concurrency_id="ask")
             ask.click(**ask_args, api_name="ask")
-            # For programs: the same JSON as `ofsted-assistant ask --json` and `Assistant.ask().model_dump()`.
+            # For programs: the JSON text of `ofsted-assistant ask --json` (`Assistant.ask().model_dump_json()`).
             gr.api(self.answer_json, api_name="answer", concurrency_limit=self.concurrency, concurrency_id="ask")
             question.submit(**ask_args, **hidden)
             for button, text in zip(examples, EXAMPLES):
