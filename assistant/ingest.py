@@ -250,13 +250,43 @@ def _remove_vectors(store: Store, doc_ids: list[str]) -> None:
         collection.delete(where={"doc_id": {"$in": doc_ids[start:start + 100]}})
 
 
+def vectors_for(store: Store, rows, batch_size: int = 32, timings: dict | None = None) -> tuple[dict, int]:
+    """Each row's vector by embed_key, from the cache or embedded now (and cached); and how many were embedded.
+    `timings["model"]` accumulates the seconds spent in the model alone."""
+    from assistant.embedding import embed_texts, embedding_input
+
+    cached = store.cached_vectors([r["embed_key"] for r in rows])
+    missing = [r for r in rows if r["embed_key"] not in cached]
+    if missing:
+        t = time.perf_counter()
+        vectors = embed_texts([embedding_input(r["context"], r["text"]) for r in missing], batch_size)
+        if timings is not None:
+            timings["model"] = timings.get("model", 0.0) + time.perf_counter() - t
+        fresh = {r["embed_key"]: v for r, v in zip(missing, vectors)}
+        store.cache_vectors(fresh)
+        cached.update(fresh)
+    return cached, len(missing)
+
+
+def upsert_rows(collection, rows, vectors: dict, docs: dict) -> None:
+    """Chunk rows into Chroma with their filter metadata. Upsert is idempotent: a batch repeated after a kill
+    does not duplicate vectors."""
+    from assistant.vectors import chroma_metadata
+
+    collection.upsert(
+        ids=[r["chunk_id"] for r in rows],
+        embeddings=[vectors[r["embed_key"]].tolist() for r in rows],
+        metadatas=[chroma_metadata(dict(r), docs[r["doc_id"]]) for r in rows],
+        documents=[r["text"] for r in rows],
+    )
+
+
 def _embed_pending(store: Store, index_dir: Path, chroma_url: str | None, settings: Settings, run: _Run, tick: Progress) -> None:
     store.skip_repeated_passages()
     total = store.count("SELECT COUNT(*) FROM chunks WHERE embedded=0")
     if not total:
         return
-    from assistant.embedding import embed_texts, embedding_input
-    from assistant.vectors import chroma_metadata, open_collection
+    from assistant.vectors import open_collection
 
     collection = open_collection(index_dir, index_id(store), chroma_url)
     docs = {d["doc_id"]: d for d in store.documents()}
@@ -267,25 +297,10 @@ def _embed_pending(store: Store, index_dir: Path, chroma_url: str | None, settin
         rows = store.pending_chunks(batch_size)
         if not rows:
             break
-        keys = [r["embed_key"] for r in rows]
-        cached = store.cached_vectors(keys)
-        missing = [r for r in rows if r["embed_key"] not in cached]
-        if missing:
-            t = time.perf_counter()
-            vectors = embed_texts([embedding_input(r["context"], r["text"]) for r in missing], settings.embed_batch)
-            run.timings["model"] = run.timings.get("model", 0.0) + time.perf_counter() - t
-            fresh = {r["embed_key"]: v for r, v in zip(missing, vectors)}
-            store.cache_vectors(fresh)
-            cached.update(fresh)
-        run.embedded += len(missing)
-        run.reused += len(rows) - len(missing)
-        # Upsert is idempotent: a batch repeated after a kill does not duplicate vectors.
-        collection.upsert(
-            ids=[r["chunk_id"] for r in rows],
-            embeddings=[cached[r["embed_key"]].tolist() for r in rows],
-            metadatas=[chroma_metadata(dict(r), docs[r["doc_id"]]) for r in rows],
-            documents=[r["text"] for r in rows],
-        )
+        vectors, embedded = vectors_for(store, rows, settings.embed_batch, run.timings)
+        run.embedded += embedded
+        run.reused += len(rows) - embedded
+        upsert_rows(collection, rows, vectors, docs)
         store.mark_embedded([r["chunk_id"] for r in rows])
         done += len(rows)
         tick("embed", done, total)

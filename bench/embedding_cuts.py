@@ -16,11 +16,10 @@ from bench.common import report
 
 
 def rule_ids(store) -> list[tuple[str, list[str]]]:
-    from assistant.documents.boilerplate import MIN_TOKENS, REPEATED_IN_DOCUMENTS, is_contents_listing
+    from assistant.documents.boilerplate import MIN_TOKENS, REPEATED_IN_DOCUMENTS, REPEATED_TEXTS_SQL, is_contents_listing
 
     rows = store.all_chunk_rows("chunk_id, text, n_tokens")
-    repeated = {r[0] for r in store.connect().execute(
-        "SELECT text FROM chunks GROUP BY text HAVING COUNT(DISTINCT doc_id) >= ?", (REPEATED_IN_DOCUMENTS,))}
+    repeated = {r[0] for r in store.connect().execute(REPEATED_TEXTS_SQL)}
     return [
         (f"fragments under {MIN_TOKENS} word-pieces", [r["chunk_id"] for r in rows if r["n_tokens"] < MIN_TOKENS]),
         ("tables of contents", [r["chunk_id"] for r in rows if is_contents_listing(r["text"])]),
@@ -31,23 +30,14 @@ def rule_ids(store) -> list[tuple[str, list[str]]]:
 def embed_everything(index) -> int:
     """Give the copy a vector for every chunk, as if no rule existed: the "before" of every cut."""
     from assistant.documents.boilerplate import NOT_EMBEDDED
-    from assistant.embedding import embed_texts, embedding_input
-    from assistant.vectors import chroma_metadata
+    from assistant.ingest import upsert_rows, vectors_for
 
     store = index.store
     rows = store.connect().execute("SELECT chunk_id, doc_id, text, context, embed_key, area, grade FROM chunks "
                                    "WHERE embedded=?", (NOT_EMBEDDED,)).fetchall()
-    if not rows:
-        return 0
-    cached = store.cached_vectors([r["embed_key"] for r in rows])
-    missing = [r for r in rows if r["embed_key"] not in cached]
-    if missing:
-        vectors = embed_texts([embedding_input(r["context"], r["text"]) for r in missing])
-        cached.update({r["embed_key"]: v for r, v in zip(missing, vectors)})
-    docs = {d["doc_id"]: d for d in store.documents()}
-    index.collection().upsert(
-        ids=[r["chunk_id"] for r in rows], embeddings=[cached[r["embed_key"]].tolist() for r in rows],
-        metadatas=[chroma_metadata(dict(r), docs[r["doc_id"]]) for r in rows], documents=[r["text"] for r in rows])
+    if rows:
+        vectors, _ = vectors_for(store, rows)
+        upsert_rows(index.collection(), rows, vectors, {d["doc_id"]: d for d in store.documents()})
     return len(rows)
 
 

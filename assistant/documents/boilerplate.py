@@ -33,9 +33,5 @@ def worth_embedding(text: str, n_tokens: int) -> bool:
     return n_tokens >= MIN_TOKENS and not is_contents_listing(text)
 
 
-REPEATED_SQL = f"""
-UPDATE chunks SET embedded = {NOT_EMBEDDED}
-WHERE embedded = 0 AND text IN (
-    SELECT text FROM chunks GROUP BY text HAVING COUNT(DISTINCT doc_id) >= {REPEATED_IN_DOCUMENTS}
-)
-"""
+REPEATED_TEXTS_SQL = f"SELECT text FROM chunks GROUP BY text HAVING COUNT(DISTINCT doc_id) >= {REPEATED_IN_DOCUMENTS}"
+REPEATED_SQL = f"UPDATE chunks SET embedded = {NOT_EMBEDDED} WHERE embedded = 0 AND text IN ({REPEATED_TEXTS_SQL})"
