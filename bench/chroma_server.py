@@ -26,6 +26,8 @@ from bench.query import latency_rows, measure, questions
 
 
 def start_server(data: Path) -> tuple[subprocess.Popen, str]:
+    """chromadb's own `chroma run` on 127.0.0.1 and a free port, once it accepts connections (also used by
+    tests/test_chroma_server.py). Raises RuntimeError when it does not start."""
     exe = shutil.which("chroma") or str(Path(sys.executable).parent / "chroma")
     port = free_port()
     proc = subprocess.Popen([exe, "run", "--path", str(data), "--host", "127.0.0.1", "--port", str(port)],
@@ -33,14 +35,22 @@ def start_server(data: Path) -> tuple[subprocess.Popen, str]:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            sys.exit(f"chroma run exited at start with status {proc.returncode}")
+            raise RuntimeError(f"chroma run exited at start with status {proc.returncode}")
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=1):
                 return proc, f"http://127.0.0.1:{port}"
         except OSError:
             time.sleep(0.3)
     proc.kill()
-    sys.exit("chroma run did not start within 60 s")
+    raise RuntimeError("chroma run did not start within 60 s")
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
 
 
 def seed_embeddings(source_index: Path, index: Path) -> int:
@@ -71,7 +81,10 @@ def main() -> None:
     index = work / "index"
     index.mkdir()
     seeded = seed_embeddings(Path(args.seed_embeddings), index) if args.seed_embeddings else 0
-    server, url = start_server(work / "chroma-data")
+    try:
+        server, url = start_server(work / "chroma-data")
+    except RuntimeError as exc:
+        sys.exit(str(exc))
     try:
         started = time.perf_counter()
         proc = subprocess.run([sys.executable, "-m", "assistant", "ingest", corpus, "--index", str(index),
@@ -92,11 +105,7 @@ def main() -> None:
         retrieval, whole = measure(assistant, questions(args.n))
         _, server_peak = rss_mb(server.pid)
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop_server(server)
     rows = [
         ("corpus", f"{summary['documents']} documents, {summary['pages']} pages, {summary['chunks']} chunks"),
         ("embedding cache seeded", f"{seeded} vectors from {args.seed_embeddings}" if seeded else "no: every chunk embedded"),

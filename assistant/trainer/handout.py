@@ -87,10 +87,7 @@ def docx_document(b: Briefing):
                             f"{g.passages} passage{'s' if g.passages != 1 else ''}", level=2)
             if g.councils:
                 doc.add_paragraph(g.councils_line())
-            for q in g.quotes:
-                _quote(doc, q)
-            if not g.quotes:
-                doc.add_paragraph("No passage in this group speaks to the theme.")
+            _quotes(doc, g.quotes, "No passage in this group speaks to the theme.")
         doc.add_heading("What distinguishes strong reports from weak ones", level=1)
         for d in b.distinctions:
             p = doc.add_paragraph(style="List Bullet")
@@ -103,10 +100,7 @@ def docx_document(b: Briefing):
         if not b.distinctions:
             doc.add_paragraph("No phrase recurs in one group's passages and not the other's.")
     doc.add_heading("What the framework documents expect", level=1)
-    for q in b.framework:
-        _quote(doc, q)
-    if not b.framework:
-        doc.add_paragraph("No framework document in the index speaks to the theme.")
+    _quotes(doc, b.framework, "No framework document in the index speaks to the theme.")
     if b.prompts:
         doc.add_heading("Discussion prompts", level=1)
         for prompt in b.prompts:
@@ -141,6 +135,14 @@ def _quote(doc, q: Quote) -> None:
     run = cite.add_run(f"\u2014 {q.reference()}")
     run.font.size = Pt(9)
     cite.paragraph_format.left_indent = Inches(0.5)
+
+
+def _quotes(doc, quotes: list[Quote], none: str) -> None:
+    """Each quote with its reference, or one line saying there is none."""
+    for q in quotes:
+        _quote(doc, q)
+    if not quotes:
+        doc.add_paragraph(none)
 
 
 def _grade_table(doc, b: Briefing) -> None:
