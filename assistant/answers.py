@@ -6,24 +6,15 @@ cited chunk and at the cited page; otherwise it is dropped.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 
-from assistant.chunking import sentence_spans
-from assistant.documents.cleaning import normalise_for_match
+from assistant.config import Settings
+from assistant.domain import sort_date
 from assistant.index import Index
 from assistant.models import Citation, DocumentInfo
 from assistant.query import Understanding
 from assistant.retrieval import Hit
-
-try:
-    import Stemmer
-
-    _stemmer = Stemmer.Stemmer("english")
-    stem = _stemmer.stemWord
-except ImportError:  # PyStemmer comes with the BM25 retriever; this only guards odd installs
-    def stem(word: str) -> str:
-        return word
+from assistant.text import content_stems, first_sentence, near_duplicate, normalise_for_match, quotable_sentences, stems
 
 
 @dataclass
@@ -37,19 +28,11 @@ class Candidate:
     matched: frozenset
 
 
-_LEADING_NUMBER = re.compile(r"\s*(?:\d{1,3}\.|•)\s+")  # a paragraph number or a bullet before a sentence
-_WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
-
-
-def words(text: str) -> list[str]:
-    return _WORD.findall(normalise_for_match(text).lower())
-
-
 def concepts(u: Understanding) -> list[set[str]]:
     """Each concept of the question as a set of stemmed phrases (the user's words and their equivalents)."""
     out: list[set[str]] = []
     for concept in u.concepts:
-        phrases = {" ".join(stem(w) for w in words(t)) for t in concept}
+        phrases = {" ".join(stems(t)) for t in concept}
         phrases.discard("")
         if phrases and phrases not in out:
             out.append(phrases)
@@ -57,8 +40,7 @@ def concepts(u: Understanding) -> list[set[str]]:
 
 
 def match_concepts(text: str, wanted: list[set[str]]) -> frozenset:
-    stems = [stem(w) for w in words(text)]
-    joined = " " + " ".join(stems) + " "
+    joined = " " + " ".join(stems(text)) + " "
     hits = set()
     for i, phrases in enumerate(wanted):
         if any(f" {p} " in joined for p in phrases if p):
@@ -115,7 +97,7 @@ def page_slice(index: Index, row: dict, start: int, end: int) -> tuple[int, str]
 
 
 def select_sentences(
-    index: Index, hits: list[Hit], u: Understanding, docs: dict[str, DocumentInfo], max_sentences: int
+    index: Index, hits: list[Hit], u: Understanding, docs: dict[str, DocumentInfo], settings: Settings
 ) -> list[Candidate]:
     wanted = concepts(u)
     if not wanted:
@@ -129,63 +111,29 @@ def select_sentences(
         doc = docs.get(row["doc_id"])
         if doc is None:
             continue
-        text = row["text"]
-        for s, e in _quotable_spans(text):
-            number = _LEADING_NUMBER.match(text, s, e)
-            if number:  # quote the sentence, not the paragraph number printed before it
-                s = number.end()
-            sentence = text[s:e].strip()
-            if len(sentence) < 25 or len(words(sentence)) < 5:
-                continue
-            matched = match_concepts(sentence, wanted)
+        for sentence in quotable_sentences(row["text"]):
+            matched = match_concepts(sentence.text, wanted)
             if not matched:
                 continue
             coverage = sum(weights[i] for i in matched) / total
-            score = coverage + 0.6 / (1 + rank) + 0.2 * hit.score * 60
-            pool.append(Candidate(hit, doc, sentence, s, s + len(sentence), score, matched))
+            score = coverage + settings.sentence_rank_weight / (1 + rank) + settings.sentence_fused_weight * hit.score
+            pool.append(Candidate(hit, doc, sentence.text, sentence.start, sentence.end, score, matched))
     pool.sort(key=lambda c: -c.score)
     chosen: list[Candidate] = []
-    seen: set[str] = set()
+    seen: list[set[str]] = []
     per_chunk: dict[str, int] = {}
     for cand in pool:
-        key = normalise_for_match(cand.text).lower()
-        if key in seen or any(_near_duplicate(key, k) for k in seen):
+        key = content_stems(cand.text)
+        if any(near_duplicate(key, k, settings.answer_near_duplicate) for k in seen):
             continue
         if per_chunk.get(cand.hit.chunk_id, 0) >= 2:
             continue
-        seen.add(key)
+        seen.append(key)
         per_chunk[cand.hit.chunk_id] = per_chunk.get(cand.hit.chunk_id, 0) + 1
         chosen.append(cand)
-        if len(chosen) >= max_sentences:
+        if len(chosen) >= settings.max_sentences:
             break
     return chosen
-
-
-_CLAUSE_BREAK = re.compile(r"(?<=;)\s+|(?<=:)\s+(?=\()")
-MAX_QUOTE_CHARS = 400
-
-
-def _quotable_spans(text: str) -> list[tuple[int, int]]:
-    """Sentences, with run-on ones (statute text, long lists) cut at semicolons so a quote stays readable."""
-    out = []
-    for s, e in sentence_spans(text):
-        if e - s <= MAX_QUOTE_CHARS:
-            out.append((s, e))
-            continue
-        start = s
-        for m in _CLAUSE_BREAK.finditer(text, s, e):
-            if m.start() - start >= 40:
-                out.append((start, m.start()))
-                start = m.end()
-        out.append((start, e))
-    return out
-
-
-def _near_duplicate(a: str, b: str) -> bool:
-    wa, wb = set(a.split()), set(b.split())
-    if not wa or not wb:
-        return False
-    return len(wa & wb) / min(len(wa), len(wb)) > 0.85
 
 
 def concept_weights(index: Index, wanted: list[set[str]]) -> list[float]:
@@ -243,5 +191,18 @@ def make_citation(n: int, doc: DocumentInfo, row: dict, page: int, quote: str, s
 
 def order_key(doc: DocumentInfo) -> tuple:
     """Newest report first, then framework documents."""
-    when = doc.published or doc.inspection_end
-    return (0 if doc.kind == "report" else 1, -(when.toordinal() if when else 0), doc.title)
+    return (0 if doc.kind == "report" else 1, -sort_date(doc).toordinal(), doc.title)
+
+
+def related_citations(index: Index, hits: list[Hit], docs: dict[str, DocumentInfo], n: int = 3) -> list[Citation]:
+    """Up to n nearest passages, each shown by its verified first sentence (beside a refusal)."""
+    related: list[Citation] = []
+    for hit in hits[:n]:
+        doc = docs.get(hit.row["doc_id"])
+        first = first_sentence(hit.row["text"])
+        if doc is None or first is None:
+            continue
+        page, page_text = page_slice(index, hit.row, first.start, first.end)
+        if verify_quote(first.text, hit.row["text"], page_text):
+            related.append(make_citation(len(related) + 1, doc, hit.row, page, first.text, hit.score))
+    return related

@@ -6,10 +6,15 @@ import threading
 import time
 from pathlib import Path
 
+from assistant.answers import build_citations, evidence_strength, order_key, related_citations, select_sentences
 from assistant.config import Settings, apply_offline_env
+from assistant.domain import report_date, report_year
+from assistant.facts import answer_fact, wants_fact
 from assistant.index import Index
 from assistant.models import Answer, Citation, Filters
 from assistant.query import CouncilMatcher, Understanding, understand
+from assistant.retrieval import Retriever
+from assistant.text import stem, words
 
 EMPTY_MESSAGE = "Please type a question about Ofsted inspection reports or the frameworks, for example: What did inspectors say about supervision in Stoke-on-Trent?"
 NOT_COVERED = "The indexed documents do not cover this question."
@@ -18,8 +23,14 @@ NOT_COVERED = "The indexed documents do not cover this question."
 class Assistant:
     def __init__(self, index: str | Path | Index = "index", chroma_url: str | None = None, settings: Settings | None = None):
         apply_offline_env()
-        self.settings = settings or Settings()
-        self.index = index if isinstance(index, Index) else Index(index, chroma_url or self.settings.chroma_url)
+        if isinstance(index, Index):
+            # One Settings object for everything: given here, it becomes the index's too.
+            if settings is not None:
+                index.use_settings(settings)
+            self.index = index
+        else:
+            self.index = Index(index, chroma_url, settings)
+        self.settings = self.index.settings
         self._matcher: CouncilMatcher | None = None
         self._matcher_stamp: str | None = None
         self._lock = threading.Lock()
@@ -68,8 +79,6 @@ class Assistant:
             if named:
                 u.filters.doc_id = named
                 u.detected["documents"] = u.documents
-        from assistant.facts import answer_fact, wants_fact
-
         kind = wants_fact(u)
         if kind:
             fact = answer_fact(self.index, u, kind)
@@ -92,8 +101,6 @@ class Assistant:
 
     def _unknown_to_corpus(self, names: list[str]) -> list[str]:
         """Names with a distinctive word the corpus never uses ("Glasgow", "Cardiff", "Aberdeen City")."""
-        from assistant.answers import stem, words
-
         keyword = self.index.keyword()
         if keyword is None:
             return []
@@ -107,9 +114,6 @@ class Assistant:
         return out
 
     def _passages(self, u: Understanding, started: float, notices: list[str]) -> Answer:
-        from assistant.answers import build_citations, evidence_strength, order_key, select_sentences
-        from assistant.retrieval import Retriever
-
         s = self.settings
         retriever = Retriever(self.index, s)
         hits = retriever.search(u.search_text, u.dense_text, u.filters, k=s.answer_chunks, boost_areas=u.areas,
@@ -125,10 +129,10 @@ class Assistant:
             text = NOT_COVERED + (" No indexed document matches the filters: " + _describe(u.filters) + "." if not u.filters.is_empty() else "")
             return self._answer(u.question, text, True, [], u.filters, started, notices)
         docs = self.index.documents()
-        chosen = select_sentences(self.index, hits, u, docs, s.max_sentences)
+        chosen = select_sentences(self.index, hits, u, docs, s)
         strength = evidence_strength(self.index, hits, chosen, u)
         # A thing the corpus never names ("hip replacements"), with the rest only loosely matched.
-        missing = self._absent_concepts(u) if strength["chunk_coverage"] < 0.5 else []
+        missing = self._absent_concepts(u) if strength["chunk_coverage"] < s.absent_concept_gate else []
         weak = not chosen or self._too_weak(strength) or bool(missing)
         verified = build_citations(self.index, chosen) if not weak else []
         if not verified:
@@ -136,7 +140,7 @@ class Assistant:
                 notices.append(f"The indexed documents never use the words: {', '.join(missing)}.")
             notices.append("Nothing in the indexed documents matches the question closely enough to quote.")
             ans = self._answer(u.question, NOT_COVERED, True, [], u.filters, started, notices)
-            ans.related = self._related(hits, docs)
+            ans.related = related_citations(self.index, hits, docs)
             ans.retrieved = [h.chunk_id for h in hits]
             ans.evidence = strength
             return ans
@@ -160,8 +164,6 @@ class Assistant:
 
     def _absent_concepts(self, u: Understanding) -> list[str]:
         """Concepts of the question that no indexed document uses in any of their wordings ("hip")."""
-        from assistant.answers import stem, words
-
         keyword = self.index.keyword()
         if keyword is None:
             return []
@@ -174,26 +176,6 @@ class Assistant:
             if phrases and len(wording[0]) >= 3 and all(any(keyword.idf(w) >= never for w in p) for p in phrases):
                 out.append(wording[0])
         return out
-
-    def _related(self, hits, docs) -> list[Citation]:
-        """Up to three nearest passages, each shown by its verified first sentence."""
-        from assistant.answers import _LEADING_NUMBER, make_citation, page_slice, verify_quote
-        from assistant.chunking import sentence_spans
-
-        related: list[Citation] = []
-        for hit in hits[:3]:
-            doc = docs.get(hit.row["doc_id"])
-            spans = sentence_spans(hit.row["text"])
-            if doc is None or not spans:
-                continue
-            a, b = spans[0]
-            number = _LEADING_NUMBER.match(hit.row["text"], a, b)
-            a = number.end() if number else a
-            page, page_text = page_slice(self.index, hit.row, a, b)
-            quote = hit.row["text"][a:b]
-            if verify_quote(quote, hit.row["text"], page_text):
-                related.append(make_citation(len(related) + 1, doc, hit.row, page, quote, hit.score))
-        return related
 
     def _too_weak(self, strength: dict) -> bool:
         """Refuse when neither the words nor the meaning of the question are found (thresholds: eval/README.md)."""
@@ -243,7 +225,7 @@ def _describe(f: Filters) -> str:
 
 def _heading(doc) -> str:
     if doc.kind == "report":
-        when = doc.published or doc.inspection_end
+        when = report_date(doc)
         return f"{doc.local_authority}, report published {when.day} {when:%B %Y}" if when else doc.title
     return doc.title
 
@@ -259,8 +241,8 @@ def _lead_line(u: Understanding, verified) -> str:
     topic = ", ".join(dict.fromkeys(c[0] for c in u.concepts[:3])) or "this"
     parts = []
     if reports:
-        newest = max(reports.values(), key=lambda d: d.published or d.inspection_end or d.inspection_start)
-        year = (newest.published or newest.inspection_end).year if (newest.published or newest.inspection_end) else ""
+        newest = min(reports.values(), key=order_key)
+        year = report_year(newest) or ""
         n = len(reports)
         parts.append(f"Inspectors wrote about {topic} in {n} report{'s' if n != 1 else ''}; the most recent is {newest.local_authority} ({year}).")
     if frameworks:

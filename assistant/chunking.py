@@ -6,12 +6,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from assistant.config import embedder_path
 from assistant.documents.structure import Block, Line
-
-_SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"'’”)]?\s+(?=[\"'‘“(]?[A-Z0-9•])|(?<=\S)\s+(?=• )")
-
-
-_NUMBER_ONLY = re.compile(r"^\s*\d{1,3}\.\s*$")
+from assistant.text import sentence_spans
 
 
 @dataclass
@@ -32,8 +29,6 @@ class Chunk:
 def _tokenizer():
     from tokenizers import Tokenizer
 
-    from assistant.config import embedder_path
-
     tokenizer = Tokenizer.from_file(str(embedder_path() / "tokenizer.json"))
     tokenizer.no_truncation()  # the shipped file truncates at 128; we need true lengths
     tokenizer.no_padding()
@@ -45,26 +40,6 @@ def count_tokens(texts: list[str]) -> list[int]:
     if not texts:
         return []
     return [len(e.ids) for e in _tokenizer().encode_batch(texts, add_special_tokens=False)]
-
-
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence in text; bullets count as sentences."""
-    spans, start = [], 0
-    for match in _SENTENCE_BREAK.finditer(text):
-        end = match.start()
-        if text[start:end].strip():
-            spans.append((start, end))
-        start = match.end()
-    if text[start:].strip():
-        spans.append((start, len(text.rstrip())))
-    # A paragraph number ("34.") is not a sentence of its own: it belongs to the sentence it opens.
-    merged: list[tuple[int, int]] = []
-    for a, b in spans:
-        if merged and _NUMBER_ONLY.match(text[merged[-1][0]:merged[-1][1]]):
-            merged[-1] = (merged[-1][0], b)
-        else:
-            merged.append((a, b))
-    return merged
 
 
 class _Flat:

@@ -27,37 +27,68 @@ def apply_offline_env() -> None:
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
+def _knob(default, description: str):
+    return Field(default, description=description)
+
+
 class Settings(BaseSettings):
+    """Every setting of the assistant. Each is overridable as OFSTED_<NAME> (or `eval --set name=value`) and is
+    passed down from here to the index, vectors, retrieval, answers and trainer tools: no component builds its
+    own. Retrieval and refusal numbers were chosen by sweeps over the gold set (assistant/evaluation/tune.py,
+    eval/README.md); the others say how they were set."""
+
     model_config = SettingsConfigDict(env_prefix="OFSTED_", extra="ignore")
 
     corpus: Path | None = Field(None, description="Corpus folder; see resolve_corpus for the fallbacks")
     index: Path = Field(Path("index"), description="Folder holding the built index")
     chroma_url: str | None = Field(None, description="http://host:port of a `chroma run` server")
 
-    # Retrieval knobs: chosen by a sweep over the gold set (assistant/evaluation/tune.py; eval/README.md).
-    bm25_k: int = 80
-    dense_k: int = 80
-    rrf_k: int = 20
-    bm25_weight: float = 1.0
-    dense_weight: float = 1.0
-    expansion_weight: float = 0.5
-    kind_boost: float = 2.0  # framework passages, for "must / should / how often" questions
-    answer_chunks: int = 12
-    max_sentences: int = 8
-    max_question_chars: int = 2000
-    # Refusal: below both, the evidence is too weak to quote (measured with the eval suite).
-    refuse_below_coverage: float = 0.25
-    refuse_below_cosine: float = 0.6
-    # Chroma's HNSW search breadth. Its default (100) found 94% of the exact top 80 on the gold questions;
-    # 400 finds 98% at the same speed (about 19 ms a query on the default index).
-    chroma_ef_search: int = 400
+    # Retrieval (gold-set sweep).
+    bm25_k: int = _knob(80, "Candidates taken from each BM25 list before fusion")
+    dense_k: int = _knob(80, "Candidates taken from dense (Chroma) search before fusion")
+    rrf_k: int = _knob(20, "Reciprocal-rank-fusion constant: a hit at rank r earns weight / (rrf_k + r)")
+    bm25_weight: float = _knob(1.0, "RRF weight of BM25 over the question's own words")
+    dense_weight: float = _knob(1.0, "RRF weight of dense search (0 turns it off)")
+    expansion_weight: float = _knob(0.5, "RRF weight of BM25 over glossary equivalents ('s20' for 'section 20')")
+    kind_boost: float = _knob(2.0, "Score factor for framework passages on 'must / should / how often' questions")
+    area_boost: float = _knob(1.15, "Score factor for passages in the judgement area the question names "
+                                    "(care leavers, help and protection...)")
+    chroma_ef_search: int = _knob(400, "Chroma's HNSW search breadth: its default 100 found 94% of the exact top 80 "
+                                       "on the gold questions, 400 finds 98% at the same speed")
 
-    # Chunks are kept below the embedder's 256 word-piece window: 215 for the passage, the rest for
+    # Answers (gold-set sweep).
+    answer_chunks: int = _knob(12, "Fused passages an answer draws its sentences from")
+    max_sentences: int = _knob(8, "Most sentences quoted in one answer")
+    max_question_chars: int = _knob(2000, "Longer questions are cut (at a word boundary) to this many characters")
+    sentence_rank_weight: float = _knob(0.6, "Sentence score: weight of 1 / (1 + the passage's fused rank), added "
+                                             "to the share of the question's concepts the sentence names")
+    sentence_fused_weight: float = _knob(12.0, "Sentence score: weight of the passage's fused RRF score (about "
+                                               "1/rrf_k at best, so 12 gives it about as much say as the rank)")
+    answer_near_duplicate: float = _knob(0.9, "Two sentences of one answer sharing more than this share of their "
+                                              "content stems say the same thing: the second is left out (0.85 of "
+                                              "stems dropped sentences that 0.85 of surface words kept; 0.9 keeps "
+                                              "the gold set's answers as they were)")
+
+    # Refusal: below both, the evidence is too weak to quote (gold-set sweep).
+    refuse_below_coverage: float = _knob(0.25, "Refuse when the best five passages cover less than this share of "
+                                               "the question's idf-weighted concepts...")
+    refuse_below_cosine: float = _knob(0.6, "... and the nearest passage's cosine similarity is below this")
+    absent_concept_gate: float = _knob(0.5, "Below this coverage, a concept no indexed document uses in any wording "
+                                            "('hip replacements') refuses the question")
+
+    # Trainer tools (checked by hand on briefings of the default index).
+    theme_min_relevance: float = _knob(0.7, "A sentence speaks to a briefing theme when it and its heading carry "
+                                            "this share of the theme's idf-weighted concepts")
+    theme_near_duplicate: float = _knob(0.7, "Across councils a finding recurs in near-identical words; quotes of a "
+                                             "handout sharing more than this share of content words are one finding")
+
+    # Ingest. Chunks stay below the embedder's 256 word-piece window: 215 for the passage, the rest for
     # [CLS]/[SEP] and the 14-word context line (checked by tests/test_ingest.py on every chunk).
-    chunk_max_tokens: int = 215
-    chunk_min_tokens: int = 40
-    embed_batch: int = 32
-    parse_workers: int = Field(default_factory=lambda: max(1, min(4, os.cpu_count() or 1)))
+    chunk_max_tokens: int = _knob(215, "Most word-pieces in one chunk's text")
+    chunk_min_tokens: int = _knob(40, "Short paragraphs under one heading are merged up to at least this size")
+    embed_batch: int = _knob(32, "Passages per embedding batch")
+    parse_workers: int = Field(default_factory=lambda: max(1, min(4, os.cpu_count() or 1)),
+                               description="Processes parsing documents in parallel")
 
 
 def resolve_corpus(explicit: str | os.PathLike | None = None) -> Path:

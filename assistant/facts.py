@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.documents.cleaning import normalise_for_match
-from assistant.index import Index, doc_year
-from assistant.models import AREA_LABELS, AREAS, GRADES, Citation, DocumentInfo
+from assistant.domain import AREA_LABELS, AREAS, GRADES, in_years, latest_per_council, published_in
+from assistant.index import Index
+from assistant.models import Citation, DocumentInfo
 from assistant.query import Understanding
+from assistant.text import normalise_for_match
 
 _LIST = re.compile(r"\b(?:which|what|list(?: the)?|name(?: the)?)\s+(?:councils|local authorities|las|authorities|areas)\b", re.I)
 _GRADE_Q = re.compile(r"\b(?:grades?|graded|judged|judgements?|judgments?|rated|ratings?|rating|outcome|result)\b|\bhow did\b.*\bdo\b", re.I)
@@ -73,15 +74,9 @@ def wants_fact(u: Understanding) -> str | None:
 
 
 def _pick_report(index: Index, la: str, years: tuple[int | None, int | None]) -> DocumentInfo | None:
-    reports = [d for d in index.reports() if (d.local_authority or "").casefold() == la.casefold()]
-    lo, hi = years
-    if lo or hi:
-        def in_range(d: DocumentInfo) -> bool:
-            ys = {y for y in (doc_year(d), d.inspection_start.year if d.inspection_start else None) if y}
-            return any((lo or 0) <= y <= (hi or 9999) for y in ys)
-        reports = [d for d in reports if in_range(d)]
-    reports.sort(key=lambda d: d.published or d.inspection_end or d.inspection_start or __import__("datetime").date.min)
-    return reports[-1] if reports else None
+    reports = [d for d in index.reports()
+               if (d.local_authority or "").casefold() == la.casefold() and in_years(d, *years)]
+    return latest_per_council(reports).get(reports[0].local_authority) if reports else None
 
 
 def _table_citation(index: Index, doc: DocumentInfo, n: int, pattern: str) -> Citation | None:
@@ -169,15 +164,10 @@ def _answer_list(index: Index, u: Understanding) -> FactAnswer | None:
     area = next((a for a in u.areas if a in AREAS), "overall_effectiveness")
     lo, hi = u.filters.year_from, u.filters.year_to
     if lo or hi:
-        pool = [d for d in index.reports() if (y := doc_year(d)) and (lo or 0) <= y <= (hi or 9999)]
+        pool = [d for d in index.reports() if published_in(d, lo, hi)]
         scope = f"in reports published {lo}" if lo == hi else f"in reports published {lo}-{hi}"
     else:
-        latest: dict[str, DocumentInfo] = {}
-        for d in index.reports():
-            key = (d.local_authority or "").casefold()
-            if key not in latest or (d.published or d.inspection_start) > (latest[key].published or latest[key].inspection_start):
-                latest[key] = d
-        pool = list(latest.values())
+        pool = list(latest_per_council(index.reports()).values())
         scope = "in each council's latest indexed report"
     matches = sorted((d for d in pool if d.judgements.get(area) == grade), key=lambda d: d.local_authority or "")
     label = AREA_LABELS[area].lower()

@@ -16,19 +16,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sys
 import time
 from pathlib import Path
 
-import click
-
-from assistant.documents.reports import FRAMEWORKS
+from assistant.domain import FRAMEWORKS, latest_per_council
+from assistant.evaluation.gold import FILTER_KEYS, SNIPPET_MAX_WORDS, SNIPPET_MIN_WORDS
 from assistant.models import Answer, DocumentInfo
 
 RATINGS = ("helpful", "not helpful", "wrong evidence")
-ERAS = FRAMEWORKS
-GOLD_FILTER_KEYS = ("local_authority", "year_from", "year_to", "kind", "area", "grade")
-MIN_WORDS, MAX_WORDS = 6, 25
 
 
 def feedback_record(question: str, answer: Answer | None, rating: str, comment: str | None = None,
@@ -53,25 +48,13 @@ def feedback_record(question: str, answer: Answer | None, rating: str, comment: 
 def snippet(quote: str) -> str | None:
     """A quote cut to the gold set's 6-25 words, from its start so it stays verbatim; None if too short."""
     words = quote.lstrip("\u2022-* ").split()
-    if len(words) < MIN_WORDS:
+    if len(words) < SNIPPET_MIN_WORDS:
         return None
-    return " ".join(words[:MAX_WORDS])
+    return " ".join(words[:SNIPPET_MAX_WORDS])
 
 
 def _gold_filters(filters: dict) -> dict:
-    return {k: filters[k] for k in GOLD_FILTER_KEYS if filters.get(k) not in (None, "", [])}
-
-
-def _latest_reports(docs: dict[str, DocumentInfo]) -> set[str]:
-    latest: dict[str, DocumentInfo] = {}
-    for d in docs.values():
-        if d.kind != "report" or not d.local_authority:
-            continue
-        when = d.published or d.inspection_end or dt.date.min
-        best = latest.get(d.local_authority)
-        if best is None or when > (best.published or best.inspection_end or dt.date.min):
-            latest[d.local_authority] = d
-    return {d.path for d in latest.values()}
+    return {k: filters[k] for k in FILTER_KEYS if filters.get(k) not in (None, "", [])}
 
 
 def gold_item(row: dict, docs: dict[str, DocumentInfo]) -> dict | None:
@@ -107,11 +90,11 @@ def gold_item(row: dict, docs: dict[str, DocumentInfo]) -> dict | None:
             item["type"], item["history"] = "followup", history
         else:
             item["type"] = "finding" if cited_reports else "framework"
-        latest = _latest_reports(docs)
+        latest = {d.path for d in latest_per_council(d for d in docs.values() if d.kind == "report").values()}
         item["index"] = "all" if any(d.path not in latest for d in cited_reports) else "default"
         eras = {d.framework for d in cited_reports}
         era = next(iter(eras)) if len(eras) == 1 else None
-        item["era"] = era if era in ERAS else None
+        item["era"] = era if era in FRAMEWORKS else None
         item["evidence"] = evidence
         item["local_authority"] = las[0] if len(las) == 1 else None
         notes.append("Evidence is the assistant's own quotes, cut to 25 words: check with eval/check_gold.py.")
@@ -145,28 +128,3 @@ def export_gold(index, out) -> tuple[int, int]:
         Path(out).parent.mkdir(parents=True, exist_ok=True)
         Path(out).write_text(text, encoding="utf-8")
     return len(items), skipped
-
-
-@click.group("feedback")
-def feedback_group() -> None:
-    """Feedback given on the chat page."""
-
-
-@feedback_group.command("export")
-@click.option("--index", "index_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Index folder (default: OFSTED_INDEX or ./index).")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="JSONL file to write (default: standard output).")
-def export_command(index_dir: Path | None, out: Path | None) -> None:
-    """Write each feedback as a draft gold-set item (see eval/README.md), ready for eval/check_gold.py."""
-    from assistant.config import Settings
-    from assistant.index import Index, IndexMissing
-
-    try:
-        index = Index(index_dir or Settings().index)
-    except IndexMissing as exc:
-        click.echo(f"Error: {exc}", err=True)
-        sys.exit(1)
-    written, skipped = export_gold(index, out or sys.stdout)
-    where = f" to {out}" if out else ""
-    click.echo(f"{written} feedback item(s) written{where}" + (f"; {skipped} skipped (no quote of 6+ words)" if skipped else ""), err=True)

@@ -1,7 +1,6 @@
 """The read side of a built index folder: state, keyword index, vectors and the chunk table used for filtering."""
 from __future__ import annotations
 
-import datetime as dt
 import gc
 import threading
 import uuid
@@ -11,8 +10,15 @@ from typing import Any
 
 import numpy as np
 
-from assistant.models import AREAS, DocumentInfo
+from assistant.config import Settings
+from assistant.documents.boilerplate import NOT_EMBEDDED
+from assistant.domain import AREAS
+from assistant.embedding import configure_llama_index
+from assistant.keyword import KeywordIndex
+from assistant.locking import is_locked
+from assistant.models import DocumentInfo
 from assistant.store import Store
+from assistant.vectors import forget_embedded_clients, open_collection
 
 STATE_FILE = "state.sqlite"
 
@@ -32,13 +38,11 @@ def index_id(store: Store) -> str:
 
 @dataclass
 class ChunkTable:
-    """Per-chunk filter columns, aligned with the keyword index's order."""
+    """Per-chunk filter columns, aligned with the keyword index's order (the filters on documents, judgement
+    area and grade are applied as one mask)."""
 
     chunk_ids: list[str]
     doc_ids: np.ndarray
-    kinds: np.ndarray
-    las: np.ndarray
-    years: np.ndarray
     areas: np.ndarray
     grades: np.ndarray
 
@@ -59,18 +63,17 @@ def document_info(doc: dict[str, Any], other_paths: list[str] | None = None) -> 
 class Index:
     """Opened once per process; reloads the keyword index when an ingest has rebuilt it."""
 
-    def __init__(self, folder: str | Path, chroma_url: str | None = None):
+    def __init__(self, folder: str | Path, chroma_url: str | None = None, settings: Settings | None = None):
         self.folder = Path(folder)
+        self.settings = settings or Settings()
         state = self.folder / STATE_FILE
         if not state.exists():
             raise IndexMissing(
                 f"no index at {self.folder}: build one with `ofsted-assistant ingest <corpus> --index {self.folder}`"
             )
         self.store = Store(state, read_only_fallback=True)
-        from assistant.config import Settings
-
         # Flag, then OFSTED_CHROMA_URL, then the server this index was built against.
-        self.chroma_url = chroma_url or Settings().chroma_url or self.store.get_meta("chroma_url") or None
+        self.chroma_url = chroma_url or self.settings.chroma_url or self.store.get_meta("chroma_url") or None
         self._lock = threading.RLock()
         self._keyword = None
         self._table: ChunkTable | None = None
@@ -108,9 +111,16 @@ class Index:
         return [d for d in self.documents().values() if d.kind == "report"]
 
     # keyword side
-    def keyword(self):
-        from assistant.keyword import KeywordIndex
+    def use_settings(self, settings: Settings) -> None:
+        """Search with other settings from now on (an eval run with --set); the vector store is reopened when a
+        setting it reads has changed."""
+        with self._lock:
+            changed = settings.chroma_ef_search != self.settings.chroma_ef_search
+            self.settings = settings
+        if changed:
+            self.reset_vectors()
 
+    def keyword(self) -> KeywordIndex | None:
         with self._lock:
             self.documents()
             if self._keyword is None:
@@ -129,7 +139,7 @@ class Index:
                 docs = self.documents()
                 rows = {r["chunk_id"]: r for r in self.store.all_chunk_rows("chunk_id, doc_id, area, grade")}
                 n = len(keyword.chunk_ids)
-                doc_ids, kinds, las, years, areas, grades = ([""] * n for _ in range(6))
+                doc_ids, areas, grades = ([""] * n for _ in range(3))
                 for i, cid in enumerate(keyword.chunk_ids):
                     row = rows.get(cid)
                     if row is None:  # removed since the keyword index was built
@@ -137,21 +147,14 @@ class Index:
                     doc = docs.get(row["doc_id"])
                     if doc is None:
                         continue
-                    doc_ids[i], kinds[i] = doc.doc_id, doc.kind
-                    las[i] = (doc.local_authority or "").casefold()
-                    years[i] = str(doc_year(doc) or 0)
+                    doc_ids[i] = doc.doc_id
                     areas[i] = row["area"] or ""
                     grades[i] = row["grade"] or (doc.judgements.get("overall_effectiveness") or "")
-                self._table = ChunkTable(
-                    list(keyword.chunk_ids), np.array(doc_ids), np.array(kinds), np.array(las),
-                    np.array(years, dtype=int), np.array(areas), np.array(grades),
-                )
+                self._table = ChunkTable(list(keyword.chunk_ids), np.array(doc_ids), np.array(areas), np.array(grades))
             return self._table
 
     # dense side
     def collection(self):
-        from assistant.vectors import forget_embedded_clients, open_collection
-
         with self._lock:
             if self._collection is not None and not self.chroma_url and self._vectors_stamp() != self._opened_at:
                 # Another process (an ingest) has changed the embedded store since it was opened here.
@@ -160,7 +163,8 @@ class Index:
                 if not self.chroma_url:
                     forget_embedded_clients()
                 self._opened_at = self._vectors_stamp()
-                self._collection = open_collection(self.folder, index_id(self.store), self.chroma_url)
+                self._collection = open_collection(self.folder, index_id(self.store), self.chroma_url,
+                                                   ef_search=self.settings.chroma_ef_search)
             return self._collection
 
     def reset_vectors(self) -> None:
@@ -177,8 +181,6 @@ class Index:
         """llama-index's VectorStoreIndex over the Chroma collection, reopened when the vectors have changed."""
         from llama_index.core import VectorStoreIndex
         from llama_index.vector_stores.chroma import ChromaVectorStore
-
-        from assistant.embedding import configure_llama_index
 
         with self._lock:
             collection = self.collection()
@@ -199,16 +201,7 @@ class Index:
 
     def embeddable_count(self) -> int:
         """Passages meant to have a vector: all but those kept out as boilerplate (documents/boilerplate.py)."""
-        from assistant.documents.boilerplate import NOT_EMBEDDED
-
         return self.store.count("SELECT COUNT(*) FROM chunks WHERE embedded != ?", (NOT_EMBEDDED,))
 
     def ingest_running(self) -> bool:
-        from assistant.locking import is_locked
-
         return is_locked(self.folder)
-
-
-def doc_year(doc: DocumentInfo) -> int | None:
-    when: dt.date | None = doc.published or doc.inspection_end or doc.inspection_start
-    return when.year if when else None

@@ -8,6 +8,7 @@ that opens and answers, and the next run finishes the rest.
 from __future__ import annotations
 
 import errno
+import json
 import os
 import sqlite3
 import time
@@ -16,14 +17,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from assistant import keyword
 from assistant.config import Settings
 from assistant.documents.boilerplate import NOT_EMBEDDED
 from assistant.documents.corpus import discover
 from assistant.documents.loaders import Unusable
+from assistant.documents.parse import file_sha, parse_file
+from assistant.embedding import embed_texts, embedding_input
 from assistant.index import STATE_FILE, index_id
 from assistant.locking import ingest_lock
 from assistant.models import IngestSummary, Skipped
 from assistant.store import Store
+from assistant.vectors import chroma_metadata, open_collection
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 # Bump when parsing or chunking changes what is stored: the next ingest then re-parses every file.
@@ -75,8 +80,6 @@ def ingest(
         _sync_files(store, corpus, found, run, settings, tick, say)
         t1 = clock()
         if run.changed or _keyword_stale(store, index_dir):
-            from assistant import keyword
-
             keyword.build(store, index_dir)
             store.set_meta("generation", str(time.time()))
         t2 = clock()
@@ -123,20 +126,14 @@ def _keyword_stale(store: Store, index_dir: Path) -> bool:
     """True when the keyword index does not list exactly the stored chunks: a run stopped (killed, disk full)
     after committing documents but before the new keyword index was swapped in. Nothing on disk looks
     changed then, so without this check the keyword index would stay behind for good."""
-    import json
-
-    from assistant.keyword import BM25_DIR, IDS_FILE
-
     try:
-        listed = json.loads((index_dir / BM25_DIR / IDS_FILE).read_text())
+        listed = json.loads((index_dir / keyword.BM25_DIR / keyword.IDS_FILE).read_text())
     except (OSError, ValueError):
         return store.count("SELECT COUNT(*) FROM chunks") > 0
     return listed != [r[0] for r in store.all_chunk_rows("chunk_id")]
 
 
 def _sync_files(store: Store, corpus: Path, found, run: _Run, settings: Settings, tick: Progress, say) -> None:
-    from assistant.documents.parse import file_sha
-
     known = store.files()
     # A new parser version re-parses everything; unchanged passages keep their cached embeddings.
     reparse = store.get_meta("parser_version") != PARSER_VERSION
@@ -188,7 +185,7 @@ def _sync_files(store: Store, corpus: Path, found, run: _Run, settings: Settings
                 say(f"skipped {rel}: {outcome}")
             continue
         if store.has_document(sha):  # re-parsed by a new parser version: its old vectors go first
-            _remove_vectors(store, [sha])
+            _remove_vectors(store, [sha], settings)
         store.add_document(outcome.doc, outcome.pages, outcome.chunks)
         for rel, _, stat in copies:
             store.set_file(str(rel), sha, stat.st_size, stat.st_mtime, sha, None)
@@ -197,7 +194,7 @@ def _sync_files(store: Store, corpus: Path, found, run: _Run, settings: Settings
     store.set_meta("parser_version", PARSER_VERSION)
     orphans = store.orphan_documents()
     if orphans:
-        _remove_vectors(store, orphans)
+        _remove_vectors(store, orphans, settings)
         for doc_id in orphans:
             store.delete_document(doc_id)
         run.removed += len(orphans)
@@ -206,8 +203,6 @@ def _sync_files(store: Store, corpus: Path, found, run: _Run, settings: Settings
 
 def parse_job(full: Path, rel: str, sha: str, max_tokens: int, min_tokens: int):
     """One document, in a worker process: a ParsedDocument, or the reason it cannot be used."""
-    from assistant.documents.parse import parse_file
-
     try:
         parsed = parse_file(full, rel, sha, max_tokens, min_tokens)
     except Unusable as exc:
@@ -240,12 +235,11 @@ def _parse_all(jobs: dict[str, list], settings: Settings):
                 yield futures[future], f"could not be parsed: worker failed: {type(exc).__name__}"
 
 
-def _remove_vectors(store: Store, doc_ids: list[str]) -> None:
+def _remove_vectors(store: Store, doc_ids: list[str], settings: Settings) -> None:
     if not store.count("SELECT COUNT(*) FROM chunks WHERE embedded=1 AND doc_id IN (%s)" % ",".join("?" * len(doc_ids)), tuple(doc_ids)):
         return
-    from assistant.vectors import open_collection
-
-    collection = open_collection(store.path.parent, index_id(store), store.get_meta("chroma_url") or None)
+    collection = open_collection(store.path.parent, index_id(store), store.get_meta("chroma_url") or None,
+                                 ef_search=settings.chroma_ef_search)
     for start in range(0, len(doc_ids), 100):
         collection.delete(where={"doc_id": {"$in": doc_ids[start:start + 100]}})
 
@@ -253,8 +247,6 @@ def _remove_vectors(store: Store, doc_ids: list[str]) -> None:
 def vectors_for(store: Store, rows, batch_size: int = 32, timings: dict | None = None) -> tuple[dict, int]:
     """Each row's vector by embed_key, from the cache or embedded now (and cached); and how many were embedded.
     `timings["model"]` accumulates the seconds spent in the model alone."""
-    from assistant.embedding import embed_texts, embedding_input
-
     cached = store.cached_vectors([r["embed_key"] for r in rows])
     missing = [r for r in rows if r["embed_key"] not in cached]
     if missing:
@@ -271,8 +263,6 @@ def vectors_for(store: Store, rows, batch_size: int = 32, timings: dict | None =
 def upsert_rows(collection, rows, vectors: dict, docs: dict) -> None:
     """Chunk rows into Chroma with their filter metadata. Upsert is idempotent: a batch repeated after a kill
     does not duplicate vectors."""
-    from assistant.vectors import chroma_metadata
-
     collection.upsert(
         ids=[r["chunk_id"] for r in rows],
         embeddings=[vectors[r["embed_key"]].tolist() for r in rows],
@@ -286,9 +276,7 @@ def _embed_pending(store: Store, index_dir: Path, chroma_url: str | None, settin
     total = store.count("SELECT COUNT(*) FROM chunks WHERE embedded=0")
     if not total:
         return
-    from assistant.vectors import open_collection
-
-    collection = open_collection(index_dir, index_id(store), chroma_url)
+    collection = open_collection(index_dir, index_id(store), chroma_url, ef_search=settings.chroma_ef_search)
     docs = {d["doc_id"]: d for d in store.documents()}
     done = 0
     tick("embed", 0, total)

@@ -6,6 +6,7 @@ dense search here, so keyword search is never optional.
 from __future__ import annotations
 
 import json
+import math
 import os
 import shutil
 from pathlib import Path
@@ -68,8 +69,6 @@ class KeywordIndex:
 
     def idf(self, token: str) -> float:
         """BM25 idf of a stemmed token; a word the corpus never uses gets the highest weight."""
-        import math
-
         n = int(self.bm25.scores["num_docs"])
         tid = self.bm25.vocab_dict.get(token)
         df = 0 if tid is None else int(self.bm25.scores["indptr"][tid + 1] - self.bm25.scores["indptr"][tid])

@@ -6,15 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-AREAS = ("overall_effectiveness", "impact_of_leaders", "help_and_protection", "children_in_care", "care_leavers")
-GRADES = ("outstanding", "good", "requires improvement", "inadequate")
-AREA_LABELS = {
-    "overall_effectiveness": "Overall effectiveness",
-    "impact_of_leaders": "Impact of leaders",
-    "help_and_protection": "Help and protection",
-    "children_in_care": "Children in care",
-    "care_leavers": "Care leavers",
-}
+from assistant.domain import AREAS
+
 
 Kind = Literal["report", "framework"]
 

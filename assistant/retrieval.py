@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from assistant.config import Settings
+from assistant.domain import in_years
+from assistant.embedding import embed_texts
 from assistant.index import Index
 from assistant.models import Filters
 
@@ -32,7 +34,7 @@ class Hit:
 class Retriever:
     def __init__(self, index: Index, settings: Settings | None = None):
         self.index = index
-        self.settings = settings or Settings()
+        self.settings = settings or index.settings
         self.last_dense_error: str | None = None  # shown to the user: no silent fallback to keyword-only
 
     # filters
@@ -40,8 +42,6 @@ class Retriever:
         """Documents a filter admits (None: no document-level restriction)."""
         if not (filters.local_authority or filters.year_from or filters.year_to or filters.kind or filters.doc_id):
             return None
-        from assistant.index import doc_year
-
         wanted = {n.casefold() for n in filters.local_authority}
         out = set()
         for doc in self.index.documents().values():
@@ -51,13 +51,9 @@ class Retriever:
                 continue
             if wanted and (doc.local_authority or "").casefold() not in wanted:
                 continue
-            if filters.year_from or filters.year_to:
-                if doc.kind != "report":
-                    continue
-                years = {y for y in (doc_year(doc), doc.inspection_start.year if doc.inspection_start else None) if y}
-                lo, hi = filters.year_from or 0, filters.year_to or 9999
-                if not any(lo <= y <= hi for y in years):
-                    continue
+            if (filters.year_from or filters.year_to) and (
+                    doc.kind != "report" or not in_years(doc, filters.year_from, filters.year_to)):
+                continue
             out.add(doc.doc_id)
         return out
 
@@ -98,8 +94,6 @@ class Retriever:
         if self.index.embedded_count() == 0 or (allowed is not None and not allowed):
             return []
         from llama_index.core.schema import QueryBundle
-
-        from assistant.embedding import embed_texts
 
         where = self._where(filters, allowed)
         bundle = QueryBundle(query_str=text, embedding=embed_texts([text])[0].tolist())
@@ -152,7 +146,7 @@ class Retriever:
             if row is None:
                 continue  # removed by an ingest since the keyword index was loaded
             if boost_areas and row.get("area") in boost_areas:
-                hit.score *= 1.15
+                hit.score *= s.area_boost
             if boost_kind and kinds.get(row["doc_id"]) == boost_kind:
                 hit.score *= s.kind_boost
             hit.row = row

@@ -11,6 +11,8 @@ from typing import Any, Iterable
 
 import numpy as np
 
+from assistant.documents.boilerplate import REPEATED_SQL
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS documents (
@@ -203,8 +205,6 @@ class Store:
         return int(self.connect().execute(sql, args).fetchone()[0])
 
     def skip_repeated_passages(self) -> None:
-        from assistant.documents.boilerplate import REPEATED_SQL
-
         with self.connect() as db:
             db.execute(REPEATED_SQL)
 

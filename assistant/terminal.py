@@ -5,7 +5,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
-from assistant.models import AREA_LABELS, Answer, DocumentInfo, IngestSummary
+from assistant.domain import AREA_LABELS
+from assistant.models import Answer, DocumentInfo, IngestSummary
 
 out = Console()
 err = Console(stderr=True)

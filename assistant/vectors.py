@@ -35,10 +35,8 @@ def forget_embedded_clients() -> None:
     SharedSystemClient.clear_system_cache()
 
 
-def open_collection(index_dir: Path, index_id: str, chroma_url: str | None = None):
-    from assistant.config import Settings
-
-    ef_search = Settings().chroma_ef_search
+def open_collection(index_dir: Path, index_id: str, chroma_url: str | None = None, *, ef_search: int):
+    """The index's collection, searching with HNSW breadth `ef_search` (Settings.chroma_ef_search)."""
     client = open_client(index_dir, chroma_url)
     # embedding_function=None: we always pass our own vectors; Chroma's default would download a model.
     collection = client.get_or_create_collection(
@@ -58,7 +56,7 @@ def open_collection(index_dir: Path, index_id: str, chroma_url: str | None = Non
 def chroma_metadata(chunk: dict[str, Any], doc: dict[str, Any]) -> dict[str, Any]:
     """Flat, non-null metadata that Chroma can filter on."""
     info = doc["info"]
-    year = (info.get("published") or info.get("inspection_end") or "")[:4]
+    year = (info.get("published") or info.get("inspection_end") or info.get("inspection_start") or "")[:4]
     return {
         "doc_id": chunk["doc_id"],
         "kind": doc["kind"],

@@ -17,6 +17,8 @@ Two kinds of check:
 * evidence: each snippet must occur, after normalisation, in the text of the
   stated page of the stated document.
 
+Text is compared in the gold set's normal form, the assistant's
+``assistant.text.normalise_for_scoring`` (the eval metrics use the same function).
 The page texts come from :func:`load_pages`, which is deliberately independent
 of the assistant's own parsers (pypdf for PDF, form-feed split for text, the
 visible text of ``<main>`` for HTML) so the gold set is verified on its own.
@@ -33,24 +35,26 @@ import json
 import os
 import re
 import sys
-import unicodedata
 from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from assistant.domain import FRAMEWORKS  # noqa: E402  the era names the extractor writes
+from assistant.evaluation import gold as _gold  # noqa: E402  one definition of the format's names
+from assistant.text import normalise_for_scoring  # noqa: E402  the gold set's normal form
+
 GOLD_DIR = REPO / "eval" / "gold"
 
-TYPES = ("finding", "theme", "framework", "unanswerable", "followup", "fact")
-ERAS = ("LAC 2012-13", "SIF 2013-17", "ILACS 2018", "ILACS 2023", "ILACS 2026")
+TYPES = _gold.TYPES
+ERAS = FRAMEWORKS
 INDEXES = ("default", "all")
-FILTER_KEYS = {"local_authority", "year_from", "year_to", "kind", "area", "grade"}
-ITEM_KEYS = {
-    "id", "type", "question", "history", "index", "filters", "era",
-    "local_authority", "answer", "evidence", "notes",
-}
+FILTER_KEYS = set(_gold.FILTER_KEYS)
+ITEM_KEYS = set(_gold.ITEM_KEYS)
 EVIDENCE_KEYS = {"doc", "page", "paragraph", "snippet"}
-MIN_WORDS, MAX_WORDS = 6, 25
+MIN_WORDS, MAX_WORDS = _gold.SNIPPET_MIN_WORDS, _gold.SNIPPET_MAX_WORDS
 
 
 def corpus_root() -> Path:
@@ -59,21 +63,7 @@ def corpus_root() -> Path:
 
 # --------------------------------------------------------------------------- text
 
-_QUOTES = {
-    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
-    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
-}
-_DASHES = {c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"}
-_TRANSLATE = str.maketrans({**_QUOTES, **_DASHES, "\u00ad": None})
-
-
-def normalise(text: str) -> str:
-    """NFKC, straight quotes, hyphens for dashes, "multi-\\nagency" -> "multi-agency",
-    whitespace collapsed to single spaces, casefolded."""
-    text = unicodedata.normalize("NFKC", text).translate(_TRANSLATE)
-    text = re.sub(r"-[^\S\n]*\n\s*", "-", text)
-    text = re.sub(r"\s+", " ", text)
-    return text.strip().casefold()
+normalise = normalise_for_scoring
 
 
 class _MainText(HTMLParser):

@@ -46,12 +46,10 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-from assistant.documents.reports import (  # noqa: E402
-    AREAS,
-    ReportMetadata,
-    extract_report_metadata,
-)
+from assistant.documents.reports import ReportMetadata, extract_report_metadata  # noqa: E402
+from assistant.domain import AREAS, FRAMEWORK_ILACS_2026, FRAMEWORKS  # noqa: E402
 
+NO_ERA = "no era found"
 TARGET_FROM_YEAR = 2018
 TARGET_SHARE = 0.98
 
@@ -282,7 +280,7 @@ def expected_areas(meta: ReportMetadata, pages: list[str]) -> list[str]:
         "care_leavers": re.search(r"(?i)care leavers not judged", page),
     }
     areas = [a for a in AREAS if not not_judged.get(a)]
-    if meta.framework == "ILACS 2026":
+    if meta.framework == FRAMEWORK_ILACS_2026:
         areas.remove("overall_effectiveness")
     return areas
 
@@ -313,7 +311,7 @@ def check(path: Path, pages: list[str] | None) -> Result:
         result = Result(path, None, "extractor error", year)
         result.misses.append(f"extractor raised {type(error).__name__}: {error}")
         return result
-    result = Result(path, meta, meta.framework or "pre-SIF (2013)", year)
+    result = Result(path, meta, meta.framework or NO_ERA, year)
     check_grades(result, meta, pages)
     check_dates(result, meta, pages)
     check_lead(result, meta, pages)
@@ -336,9 +334,9 @@ def check_grades(result: Result, meta: ReportMetadata, pages: list[str]) -> None
         has_overall_row, overall = overall_from_lines(page1_lines(pages))
         if overall:
             independent["overall_effectiveness"] = overall
-        if meta.framework == "ILACS 2026" and has_overall_row:
+        if meta.framework == FRAMEWORK_ILACS_2026 and has_overall_row:
             result.misses.append("ILACS 2026 label but page 1 has an overall-effectiveness row")
-    if meta.framework == "ILACS 2026" and meta.judgements["overall_effectiveness"] is not None:
+    if meta.framework == FRAMEWORK_ILACS_2026 and meta.judgements["overall_effectiveness"] is not None:
         result.misses.append("ILACS 2026 report with an overall grade")
     if not expected and any(meta.judgements.values()):
         result.misses.append(f"grades extracted from a report without children's services judgements: {meta.judgements}")
@@ -444,7 +442,7 @@ def lead_context(pages: list[str]) -> str | None:
 # Report
 # ---------------------------------------------------------------------------
 
-ERA_ORDER = ["pre-SIF (2013)", "SIF 2013-17", "ILACS 2018", "ILACS 2023", "ILACS 2026", "unreadable", "extractor error"]
+ERA_ORDER = [*FRAMEWORKS, NO_ERA, "unreadable", "extractor error"]
 
 
 def pct(part: int, whole: int) -> str:

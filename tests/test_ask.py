@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from assistant.answers import verify_quote
 from assistant.cli import cli
-from assistant.documents.cleaning import normalise_for_match
+from assistant.text import normalise_for_match
 from assistant.models import Filters
 from tests.conftest import STOKE_2019
 

@@ -12,13 +12,13 @@ def test_collections_search_wide_enough_new_and_old(tmp_path):
     from assistant.vectors import COLLECTION_PREFIX, forget_embedded_clients, open_collection
 
     wanted = Settings().chroma_ef_search
-    assert open_collection(tmp_path / "new", "fresh").configuration_json["hnsw"]["ef_search"] == wanted
+    assert open_collection(tmp_path / "new", "fresh", ef_search=wanted).configuration_json["hnsw"]["ef_search"] == wanted
     # An index built before the setting existed has Chroma's default (100): opening it widens the search.
     client = chromadb.PersistentClient(path=str(tmp_path / "old" / "chroma"), settings=ChromaSettings(anonymized_telemetry=False))
     old = client.create_collection(COLLECTION_PREFIX + "old", metadata={"hnsw:space": "cosine"}, embedding_function=None)
     old.add(ids=["a", "b"], embeddings=np.eye(2, 384).tolist())
     assert old.configuration_json["hnsw"]["ef_search"] == 100
     forget_embedded_clients()
-    reopened = open_collection(tmp_path / "old", "old")
+    reopened = open_collection(tmp_path / "old", "old", ef_search=wanted)
     assert reopened.configuration_json["hnsw"]["ef_search"] == wanted
     assert reopened.query(query_embeddings=[np.eye(1, 384)[0].tolist()], n_results=1)["ids"] == [["a"]]

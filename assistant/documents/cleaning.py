@@ -6,17 +6,9 @@ text every chunk span, quote and highlight refers to.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 
-BULLET = "•"
-# Word processors export bullets as private-use symbol-font glyphs (U+F0xx) or as squares.
-_BULLET_GLYPHS = dict.fromkeys([*range(0xF000, 0xF100), 0x25FC, 0x25AA, 0x25A0, 0x25CF, 0x2023, 0x2043, 0x25E6], BULLET)
-_SPACES = dict.fromkeys([0x00A0, 0x2007, 0x202F, 0x2009, 0x200A, 0x2002, 0x2003], " ")
-_INVISIBLE = dict.fromkeys([0x00AD, 0x200B, 0x200C, 0x200D, 0xFEFF], None)
-# Left over after the mappings above: control characters that are not whitespace (a broken font map emits
-# them; a Word export of a quote fails on them), lone surrogates and other private-use glyphs (no meaning).
-_UNUSABLE = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\ud800-\udfff\ue000-\uf8ff\U000f0000-\U0010ffff]")
+from assistant.text import normalise_chars
 
 _PAGE_NUMBER = re.compile(r"^(?:page\s+)?\d{1,4}(?:\s+of\s+\d{1,4})?$", re.I)
 _DIGITS = re.compile(r"\d+")
@@ -30,12 +22,6 @@ _BOILERPLATE_START = re.compile(
     r"|You may reuse this information \(not including logos\)"
     r"|© Crown copyright \d{4}\s*$)",
 )
-
-
-def normalise_chars(text: str) -> str:
-    text = text.translate(_BULLET_GLYPHS).translate(_SPACES).translate(_INVISIBLE)
-    # Compatibility forms (ligatures, full-width) read the same and search better in their plain form.
-    return _UNUSABLE.sub("", unicodedata.normalize("NFKC", text).replace("\uf0b7", BULLET))
 
 
 def _lines(page: str) -> list[str]:
@@ -156,11 +142,3 @@ def _finish(lines: list[str]) -> str:
     while out and not out[-1]:
         out.pop()
     return "\n".join(out)
-
-
-def normalise_for_match(text: str) -> str:
-    """The form in which quotes are compared with documents: characters unified, whitespace collapsed."""
-    text = normalise_chars(text)
-    text = text.replace("‘", "'").replace("’", "'").replace("“", '"').replace("”", '"')
-    text = text.replace("–", "-").replace("—", "-")
-    return " ".join(text.split())

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import time
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from assistant.documents.cleaning import clean_pages
 from assistant.documents.loaders import LoadedDocument, load_document
 from assistant.documents.reports import area_for_heading, extract_report_metadata
 from assistant.documents.structure import parse_blocks
-from assistant.models import AREA_LABELS, AREAS
+from assistant.domain import AREA_LABELS, AREAS
 
 EMBED_MODEL_ID = "all-MiniLM-L6-v2"
 CONTEXT_WORDS = 14
@@ -83,8 +84,6 @@ def parse_file(path: Path, rel_path: str, doc_id: str, max_tokens: int = 200, mi
 
 
 def _json_segments(segments: list[tuple[int, int, int]]) -> str:
-    import json
-
     # Stored 1-based, like every page number a user sees.
     return json.dumps([[p + 1, s, e] for p, s, e in segments])
 

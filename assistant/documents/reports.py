@@ -45,21 +45,14 @@ from typing import Iterable
 
 from pydantic import BaseModel
 
-AREAS = (
-    "overall_effectiveness",
-    "impact_of_leaders",
-    "help_and_protection",
-    "children_in_care",
-    "care_leavers",
+from assistant.domain import (
+    AREAS,
+    FRAMEWORK_ILACS_2018,
+    FRAMEWORK_ILACS_2023,
+    FRAMEWORK_ILACS_2026,
+    FRAMEWORK_LAC,
+    FRAMEWORK_SIF,
 )
-GRADES = ("outstanding", "good", "requires improvement", "inadequate")
-
-FRAMEWORK_LAC = "LAC 2012-13"
-FRAMEWORK_SIF = "SIF 2013-17"
-FRAMEWORK_ILACS_2018 = "ILACS 2018"
-FRAMEWORK_ILACS_2023 = "ILACS 2023"
-FRAMEWORK_ILACS_2026 = "ILACS 2026"
-FRAMEWORKS = (FRAMEWORK_LAC, FRAMEWORK_SIF, FRAMEWORK_ILACS_2018, FRAMEWORK_ILACS_2023, FRAMEWORK_ILACS_2026)
 
 
 class ReportMetadata(BaseModel):

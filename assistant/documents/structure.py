@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.documents.cleaning import BULLET
+from assistant.text import BULLET
 
 _NUMBERED = re.compile(r"^(\d{1,3})\.\s+(?=\S)")
 _TERMINAL = re.compile(r"[.;,]$")

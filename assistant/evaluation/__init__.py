@@ -5,7 +5,7 @@
 
 Command line: `ofsted-assistant eval --help`; metrics are described in eval/README.md.
 """
-from assistant.evaluation.gold import export_feedback_as_gold, load_gold, shipped_gold, write_gold
+from assistant.evaluation.gold import load_gold, shipped_gold, write_gold
 from assistant.evaluation.runner import run_eval, summarise
 
-__all__ = ["export_feedback_as_gold", "load_gold", "run_eval", "shipped_gold", "summarise", "write_gold"]
+__all__ = ["load_gold", "run_eval", "shipped_gold", "summarise", "write_gold"]

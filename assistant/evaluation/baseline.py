@@ -25,10 +25,11 @@ from typing import Any, Callable
 import numpy as np
 
 from assistant.config import resolve_corpus
+from assistant.embedding import configure_llama_index, embed_texts, llama_embed_model
 from assistant.evaluation import metrics as M
 from assistant.evaluation.gold import PASSAGE_TYPES
-from assistant.evaluation.runner import (
-    _base_record, evidence_matches, index_scope, indexed_paths, retrieval_scores, skip_reason,
+from assistant.evaluation.scoring import (
+    base_record, evidence_matches, index_scope, indexed_paths, retrieval_scores, skip_reason,
 )
 from assistant.index import Index
 
@@ -138,8 +139,6 @@ class Baseline:
         from llama_index.core.node_parser import SentenceSplitter
         from llama_index.core.schema import MetadataMode
 
-        from assistant.embedding import embed_texts
-
         missing = [p for p in paths if not (self.corpus / p).is_file()]
         if missing:
             raise FileNotFoundError(f"baseline: {len(missing)} indexed documents are not under the corpus folder "
@@ -169,8 +168,6 @@ class Baseline:
         if self._retriever is None:
             from llama_index.core import Settings, VectorStoreIndex
 
-            from assistant.embedding import configure_llama_index, llama_embed_model
-
             configure_llama_index()  # MockLLM: nothing may call OpenAI
             Settings.llm = None
             embed = llama_embed_model()
@@ -197,7 +194,7 @@ def evaluate_baseline(index: Index, items: list[dict], corpus=None, cache_dir=No
     for n, item in enumerate(items, 1):
         if progress:
             progress(n, len(items), "baseline " + item["id"])
-        rec = _base_record(item)
+        rec = base_record(item)
         rec["skipped"] = skip_reason(item, scope, paths)
         if rec["skipped"]:
             records.append(rec)

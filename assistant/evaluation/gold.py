@@ -1,8 +1,8 @@
-"""Reading and writing gold sets (format: eval/README.md), and turning user feedback into draft gold items."""
+"""Reading and writing gold sets (format: eval/README.md). Chat feedback becomes draft gold items in
+assistant/feedback.py."""
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -15,7 +15,9 @@ ANSWERABLE = ("finding", "followup", "theme", "framework", "fact")
 PASSAGE_TYPES = ("finding", "followup", "theme", "framework")
 ITEM_KEYS = ("id", "type", "question", "history", "index", "filters", "era", "local_authority", "answer",
              "evidence", "notes")
-POSITIVE = {"up", "good", "helpful", "positive", "yes", "true", "1", "+1", "thumbs_up", "like", "liked", "correct"}
+FILTER_KEYS = ("local_authority", "year_from", "year_to", "kind", "area", "grade")
+# An evidence snippet is a verbatim run of 6 to 25 words of its page.
+SNIPPET_MIN_WORDS, SNIPPET_MAX_WORDS = 6, 25
 
 
 def shipped_gold() -> list[Path]:
@@ -65,78 +67,9 @@ def write_gold(items: Iterable[dict[str, Any]], path: str | Path) -> Path:
     return path
 
 
-def _snippet(quote: str, max_words: int = 25) -> str:
-    words = " ".join(str(quote).split()).split(" ")
-    return " ".join(words[:max_words]).rstrip(",;:")
-
-
-def _is_positive(rating: Any) -> bool:
-    if isinstance(rating, bool):
-        return rating
-    if isinstance(rating, (int, float)):
-        return rating > 0
-    return str(rating or "").strip().lower() in POSITIVE
-
-
-def export_feedback_as_gold(records: Iterable[dict[str, Any]], prefix: str = "fb", index: str = "all") -> list[dict]:
-    """Draft gold items from feedback records (`Store.feedback()` rows: question, answer, rating, comment,
-    citations, filters, history). Only positively rated answers are used: one with citations becomes a
-    `finding` (`followup` when it had earlier turns) whose evidence is its cited quotes (first 25 words);
-    a positively rated refusal becomes `unanswerable`. `index` defaults to "all" because a cited report may
-    not be its council's latest; a reviewer should tighten it, pick the type and check the snippets with
-    eval/check_gold.py. Negative feedback is not gold: read it, then write the right answer by hand."""
-    out: list[dict] = []
-    for n, rec in enumerate(records, 1):
-        if not _is_positive(rec.get("rating")):
-            continue
-        question = str(rec.get("question") or "").strip()
-        if not question:
-            continue
-        citations = rec.get("citations") or []
-        if isinstance(citations, str):
-            citations = json.loads(citations or "[]")
-        history = rec.get("history") or []
-        if isinstance(history, str):
-            history = json.loads(history or "[]")
-        history = [h if isinstance(h, str) else str((h or {}).get("question", "")) for h in history]
-        filters = rec.get("filters") or {}
-        if isinstance(filters, str):
-            filters = json.loads(filters or "{}")
-        filters = {k: v for k, v in filters.items() if k in ("local_authority", "year_from", "year_to", "kind", "area", "grade") and v}
-        evidence = []
-        for c in citations:
-            quote = c.get("quote") or ""
-            if not c.get("path") or len(quote.split()) < 6:
-                continue
-            evidence.append({"doc": c["path"], "page": int(c.get("page") or 1), "paragraph": c.get("paragraph"),
-                             "snippet": _snippet(quote)})
-        kinds = {c.get("kind") for c in citations}
-        if evidence:
-            kind = "framework" if kinds == {"framework"} else ("followup" if history else "finding")
-        elif not citations:
-            kind = "unanswerable"
-        else:
-            continue
-        las = sorted({c.get("local_authority") for c in citations if c.get("local_authority")})
-        ident = rec.get("id", n)
-        comment = (rec.get("comment") or "").strip()
-        out.append({
-            "id": f"{prefix}-{kind}-{int(ident):03d}" if str(ident).isdigit() else f"{prefix}-{kind}-{ident}",
-            "type": kind, "question": question, **({"history": history} if history and kind == "followup" else {}),
-            "index": index, "filters": filters, "era": None,
-            "local_authority": las[0] if len(las) == 1 else None, "answer": None, "evidence": evidence,
-            "notes": "From user feedback" + (f": {comment}" if comment else "") + ". Review before use.",
-        })
-    return out
-
-
 def needs_full_index(item: dict) -> bool:
     return item.get("index") == "all"
 
 
 def era_of(item: dict) -> str:
     return item.get("era") or ("framework" if item.get("type") == "framework" else "none/mixed")
-
-
-def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")

@@ -17,11 +17,14 @@ from pathlib import Path
 from typing import Any, Callable
 
 from assistant.config import REPO_ROOT, resolve_corpus
+from assistant.documents import reports as reports_module
+from assistant.documents.reports import extract_report_metadata
+from assistant.domain import AREAS
 from assistant.evaluation import metrics as M
 from assistant.index import Index
 
 METADATA_CSV = REPO_ROOT / "eval" / "gold" / "metadata.csv"
-GRADE_FIELDS = ("overall_effectiveness", "impact_of_leaders", "help_and_protection", "children_in_care", "care_leavers")
+GRADE_FIELDS = AREAS
 DATE_FIELDS = ("published", "inspection_start", "inspection_end")
 FIELDS = ("local_authority", *DATE_FIELDS, "lead_inspector", "framework", *GRADE_FIELDS, "judgement_page")
 GROUPS = {"grades": GRADE_FIELDS, "dates": DATE_FIELDS, "lead_inspector": ("lead_inspector",)}
@@ -43,8 +46,6 @@ def _extract(args: tuple[str, str]) -> tuple[str, dict | None, str | None]:
         import logging
 
         import pypdf
-
-        from assistant.documents.reports import extract_report_metadata
 
         logging.getLogger("pypdf").setLevel(logging.ERROR)
         pages = [p.extract_text() or "" for p in pypdf.PdfReader(path).pages]
@@ -79,8 +80,6 @@ def metadata_accuracy(index: Index | None, csv_path: str | Path = METADATA_CSV, 
             flat = _flatten(doc.model_dump(mode="json"))
             for p in (doc.path, *doc.other_paths):
                 by_path[p] = flat
-
-    from assistant.documents import reports as reports_module
 
     code_hash = hashlib.sha256(inspect.getsource(reports_module).encode()).hexdigest()[:12]
     cache_file = Path(cache_dir or Path("eval") / "results" / "baseline-cache") / f"metadata-{code_hash}.json"

@@ -1,37 +1,16 @@
-"""Metric functions of the evaluation suite: pure, small and unit-tested (tests/eval/test_eval_runner.py).
+"""Metric functions of the evaluation suite: pure, small and unit-tested (tests/evaluation/test_metrics.py).
 
-Text is compared in the gold set's normal form (eval/README.md, "How snippets are matched"): NFKC, straight
-quotes, hyphens for dashes, soft hyphens dropped, whitespace collapsed, casefolded. `normalise` is the same
-function as `eval/check_gold.py`'s (a test keeps the two in step); it is repeated here because the checker
-is a script, not part of the installed package.
+Text is compared in the gold set's normal form (eval/README.md, "How snippets are matched"):
+`assistant.text.normalise_for_scoring`, the same function `eval/check_gold.py` verifies snippets with.
 """
 from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from typing import Iterable, Sequence
 
-_QUOTES = {
-    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
-    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
-}
-_DASHES = {c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"}
-_TRANSLATE = str.maketrans({**_QUOTES, **_DASHES, "\u00ad": None})
-_TOKEN = re.compile(r"\w+(?:[-'.]\w+)*")
-
-
-def normalise(text: str | None) -> str:
-    """NFKC, straight quotes, hyphens for dashes, "multi-\\nagency" -> "multi-agency", one space, casefold."""
-    text = unicodedata.normalize("NFKC", text or "").translate(_TRANSLATE)
-    # A word broken at a line end ("multi-\nagency"); not a dash before a capital ("follows:—\nPART 1").
-    text = re.sub(r"-[^\S\n]*\n\s*(?=[a-z])", "-", text)
-    text = re.sub(r"\s+", " ", text)
-    return text.strip().casefold()
-
-
-def tokens(text: str | None) -> list[str]:
-    return _TOKEN.findall(normalise(text))
+from assistant.text import normalise_for_scoring as normalise
+from assistant.text import scoring_tokens as tokens
 
 
 # --------------------------------------------------------------------------- snippets

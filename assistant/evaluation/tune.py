@@ -11,6 +11,8 @@ from typing import Any, Callable, Iterable
 
 from assistant.config import Settings
 from assistant.evaluation import metrics as M
+from assistant.evaluation.runner import run_eval
+from assistant.index import Index
 
 
 def refusal_sweep(records: list[dict], settings: dict, coverages: Iterable[float] = (0.3, 0.4, 0.5, 0.6, 0.7),
@@ -51,9 +53,6 @@ def refusal_sweep(records: list[dict], settings: dict, coverages: Iterable[float
 def settings_sweep(index, items: list[dict], variants: list[dict[str, Any]],
                    log: Callable[[str], None] | None = None) -> list[dict[str, Any]]:
     """Overall metrics of one run per variant (a dict of Settings fields)."""
-    from assistant.evaluation.runner import run_eval
-    from assistant.index import Index
-
     index = index if isinstance(index, Index) else Index(Path(index))
     rows = []
     for variant in variants:

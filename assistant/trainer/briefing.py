@@ -10,7 +10,8 @@ from pathlib import Path
 
 from assistant.config import Settings, apply_offline_env
 from assistant.index import Index
-from assistant.models import GRADES, DocumentInfo
+from assistant.domain import GRADES, STRONG_GRADES, WEAK_GRADES
+from assistant.models import DocumentInfo
 from assistant.trainer.evidence import Passage, open_index, read_theme, theme_passages
 from assistant.trainer.models import GROUP_LABELS, Briefing, Group, GroupSummary, Quote, Scope, long_date
 from assistant.trainer.phrases import find_distinctions
@@ -18,17 +19,15 @@ from assistant.trainer.prompts import discussion_prompts
 from assistant.trainer.scope import select_reports
 from assistant.trainer.select import pick, quote_keys, rank
 
-STRONG = ("outstanding", "good")
-WEAK = ("requires improvement", "inadequate")
 NORMATIVE = re.compile(r"\b(?:should|must|are expected|is expected|need to|needs to|will ensure|ensure that)\b", re.I)
 # The framework documents trainers set practice against, preferred over the others when they speak to the theme.
 PREFERRED_FRAMEWORK = re.compile(r"working together|national framework|sccif|common inspection framework", re.I)
 
 
 def grade_group(grade: str | None) -> Group | None:
-    if grade in STRONG:
+    if grade in STRONG_GRADES:
         return "strong"
-    if grade in WEAK:
+    if grade in WEAK_GRADES:
         return "weak"
     return None
 
@@ -45,7 +44,7 @@ def build_briefing(
     gives an empty briefing (`empty=True`) whose `message` says so."""
     apply_offline_env()
     started = time.perf_counter()
-    index = open_index(index)
+    index = open_index(index, settings)
     theme = " ".join("".join(ch if ch.isprintable() else " " for ch in str(theme or "")).split())
     reports, scope, notices = select_reports(index, year_from, year_to, frameworks, councils, region)
 
@@ -68,9 +67,9 @@ def build_briefing(
             year_from, year_to = (years[0] if years[0] and years[0] > 1900 else None), (years[1] if years[1] and years[1] < 2100 else None)
         reports, scope, more = select_reports(index, year_from, year_to, frameworks, named or councils, region)
         notices += more + [f"Filters read from the theme: {scope.description}."]
-    passages = theme_passages(index, t, reports, dense=dense, settings=settings) if reports else []
+    passages = theme_passages(index, t, reports, dense=dense) if reports else []
     frameworks_docs = [d for d in index.documents().values() if d.kind == "framework"]
-    framework = _framework_quotes(index, t, frameworks_docs, framework_quotes, dense, settings, passages)
+    framework = _framework_quotes(index, t, frameworks_docs, framework_quotes, dense, passages)
     if not reports:
         msg = "No indexed report matches the filters (" + scope.description + ")."
         return finish(_empty(theme, scope, msg, notices, framework))
@@ -123,11 +122,11 @@ def build_briefing(
     return finish(b)
 
 
-def _framework_quotes(index: Index, t, docs: list[DocumentInfo], n: int, dense: bool, settings,
+def _framework_quotes(index: Index, t, docs: list[DocumentInfo], n: int, dense: bool,
                       reports: list[Passage]) -> list[Quote]:
     if not docs or n <= 0:
         return []
-    passages = theme_passages(index, t, docs, pool=200, dense=dense, settings=settings, headings=False)
+    passages = theme_passages(index, t, docs, pool=200, dense=dense, headings=False)
     # The expectations worth quoting are about what inspectors write on the theme ("caseloads" of social
     # workers, not of probation officers): closeness is measured to the reports' passages when there are any.
     scored = rank(index, t, passages, reference=reports or None)

@@ -5,10 +5,11 @@ from pathlib import Path
 
 from assistant.config import Settings, apply_offline_env
 from assistant.index import Index
-from assistant.models import AREAS, DocumentInfo
+from assistant.domain import AREAS, latest_per_council
+from assistant.models import DocumentInfo
 from assistant.trainer.evidence import Theme, open_index, read_theme, theme_passages
 from assistant.trainer.models import Comparison, Quote, ReportSummary
-from assistant.trainer.scope import latest_reports, resolve_councils
+from assistant.trainer.scope import resolve_councils
 from assistant.trainer.select import pick, rank
 
 MIN_COUNCILS, MAX_COUNCILS = 2, 5
@@ -23,12 +24,12 @@ def summarise(doc: DocumentInfo) -> ReportSummary:
     )
 
 
-def theme_quotes(index: Index, theme: Theme, docs: list[DocumentInfo], per_report: int, dense: bool,
-                 settings: Settings | None) -> dict[str, list[Quote]]:
+def theme_quotes(index: Index, theme: Theme, docs: list[DocumentInfo], per_report: int,
+                 dense: bool) -> dict[str, list[Quote]]:
     """doc_id -> up to per_report verified quotes on the theme, from one retrieval over all the documents."""
     if theme.empty or not docs:
         return {}
-    passages = theme_passages(index, theme, docs, pool=max(100, 40 * len(docs)), dense=dense, settings=settings)
+    passages = theme_passages(index, theme, docs, pool=max(100, 40 * len(docs)), dense=dense)
     out: dict[str, list[Quote]] = {}
     for doc in docs:
         mine = [p for p in passages if p.doc.doc_id == doc.doc_id]
@@ -45,16 +46,16 @@ def compare_councils(index: Index | str | Path, councils: list[str], theme: str 
     names = [n for n in (c.strip() for c in councils) if n]
     if not MIN_COUNCILS <= len(names) <= MAX_COUNCILS:
         raise ValueError(f"compare needs {MIN_COUNCILS} to {MAX_COUNCILS} councils, not {len(names)}")
-    index = open_index(index)
+    index = open_index(index, settings)
     found, missing = resolve_councils(index, names)
-    latest = latest_reports(index)
+    latest = latest_per_council(index.reports())
     docs = [latest[n] for n in found if n in latest]
     notices = [f"No indexed report is for {', '.join(missing)}."] if missing else []
     theme = " ".join((theme or "").split()) or None
     summaries = [summarise(d) for d in docs]
     if theme:
         t = read_theme(index, theme)
-        quotes = theme_quotes(index, t, docs, quotes_per_council, dense, settings)
+        quotes = theme_quotes(index, t, docs, quotes_per_council, dense)
         for s in summaries:
             s.quotes = quotes.get(s.doc_id, [])
             if not s.quotes:

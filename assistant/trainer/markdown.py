@@ -1,7 +1,7 @@
 """Markdown for briefings, comparisons and timelines: what the CLI prints, the .md handout and the page can show."""
 from __future__ import annotations
 
-from assistant.models import AREA_LABELS, AREAS
+from assistant.domain import AREA_LABELS, AREAS
 from assistant.trainer.models import GROUP_LABELS, Briefing, Comparison, Quote, ReportSummary, Timeline, long_date
 
 

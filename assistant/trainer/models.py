@@ -6,7 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from assistant.models import AREA_LABELS, Citation
+from assistant.domain import AREA_LABELS
+from assistant.models import Citation
 
 Group = Literal["strong", "weak"]
 GROUP_LABELS = {"strong": "Strong (outstanding or good)", "weak": "Weak (requires improvement or inadequate)"}

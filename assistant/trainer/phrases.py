@@ -7,9 +7,9 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from assistant.answers import words
 from assistant.index import Index
-from assistant.trainer.evidence import Passage, Theme, _stem_words
+from assistant.text import stem_words, words
+from assistant.trainer.evidence import Passage, Theme
 from assistant.trainer.models import Distinction, Group
 from assistant.trainer.select import pick, rank
 
@@ -22,7 +22,7 @@ _EDGE = frozenset(
 )
 _MAY_START = frozenset({"not", "no"})
 # Words of the reports' furniture, not of practice: a phrase of only these says nothing.
-_BLAND = frozenset(_stem_words(
+_BLAND = frozenset(stem_words(
     "children young people child person local authority authorities council social care services service work "
     "workers worker family families time number year years report inspection inspectors".split()))
 
@@ -41,7 +41,7 @@ def _grams(p: Passage, theme: Theme, place_words: set[str]):
     # Phrases never run across punctuation: "is clear. Management" is not the phrase "clear management".
     for clause in _CLAUSE.split(p.text):
         raw = words(clause)
-        stems = _stem_words(raw)
+        stems = stem_words(raw)
         banned = [w in place_words or any(c.isdigit() for c in w) for w in raw]
         edge = [w in _EDGE for w in raw]
         # A word that says something beyond the theme and the reports' furniture.

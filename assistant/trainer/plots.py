@@ -12,11 +12,11 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from assistant.models import AREA_LABELS, AREAS, GRADES
+from assistant.domain import AREA_LABELS, AREAS, GRADES, grade_rank, report_date
 from assistant.trainer.models import Briefing, Timeline
 
 GRADE_COLOURS = {"outstanding": "#1b7837", "good": "#5aae61", "requires improvement": "#f1a340", "inadequate": "#d73027"}
-GRADE_SCORE = {"inadequate": 1, "requires improvement": 2, "good": 3, "outstanding": 4}
+GRADE_SCORE = {g: len(GRADES) - grade_rank(g) for g in GRADES}  # inadequate 1 ... outstanding 4
 
 
 def _png(fig: Figure) -> bytes:
@@ -51,7 +51,7 @@ def timeline_chart(timeline: Timeline) -> bytes:
     """One line per judgement area across the council's inspections (grades on an ordinal axis)."""
     fig = Figure(figsize=(6.5, 3.4))
     ax = fig.add_subplot()
-    dates = [r.published or r.inspection_end or r.inspection_start for r in timeline.reports]
+    dates = [report_date(r) for r in timeline.reports]
     markers = {"overall_effectiveness": "o", "impact_of_leaders": "s", "help_and_protection": "^",
                "children_in_care": "D", "care_leavers": "v"}
     for i, area in enumerate(AREAS):

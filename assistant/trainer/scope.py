@@ -1,10 +1,8 @@
 """Which reports a trainer tool may draw on: year range, framework era and named councils."""
 from __future__ import annotations
 
-import datetime as dt
-
-from assistant.documents.reports import FRAMEWORKS
-from assistant.index import Index, doc_year
+from assistant.domain import FRAMEWORKS, in_years, report_year, sort_date
+from assistant.index import Index
 from assistant.models import DocumentInfo
 from assistant.query import CouncilMatcher
 from assistant.trainer.models import Scope
@@ -18,10 +16,6 @@ REGION_UNSUPPORTED = (
 
 class UnsupportedFilter(ValueError):
     pass
-
-
-def report_date(doc: DocumentInfo) -> dt.date:
-    return doc.published or doc.inspection_end or doc.inspection_start or dt.date.min
 
 
 def council_matcher(index: Index) -> CouncilMatcher:
@@ -53,14 +47,6 @@ def resolve_frameworks(names: list[str]) -> list[str]:
     return out
 
 
-def _in_years(doc: DocumentInfo, lo: int | None, hi: int | None) -> bool:
-    if not (lo or hi):
-        return True
-    # The same rule as the chat filters: the publication or the inspection year may fall in the range.
-    years = {y for y in (doc_year(doc), doc.inspection_start.year if doc.inspection_start else None) if y}
-    return any((lo or 0) <= y <= (hi or 9999) for y in years)
-
-
 def select_reports(
     index: Index, year_from: int | None = None, year_to: int | None = None, frameworks: list[str] | None = None,
     councils: list[str] | None = None, region: str | None = None,
@@ -76,11 +62,11 @@ def select_reports(
     wanted = {n.casefold() for n in names}
     reports = [
         d for d in index.reports()
-        if _in_years(d, year_from, year_to)
+        if in_years(d, year_from, year_to)
         and (not eras or d.framework in eras)
         and (not councils or (d.local_authority or "").casefold() in wanted)
     ]
-    reports.sort(key=lambda d: (d.local_authority or "", report_date(d)))
+    reports.sort(key=lambda d: (d.local_authority or "", sort_date(d)))
     scope = Scope(year_from=year_from, year_to=year_to, frameworks=eras, councils=names, reports=len(reports),
                   description=describe(year_from, year_to, eras, names, councils))
     return reports, scope, notices
@@ -103,21 +89,10 @@ def describe(year_from, year_to, eras, names, asked) -> str:
     return ", ".join(parts)
 
 
-def latest_reports(index: Index) -> dict[str, DocumentInfo]:
-    """council -> its newest indexed report."""
-    latest: dict[str, DocumentInfo] = {}
-    for d in index.reports():
-        if not d.local_authority:
-            continue
-        if d.local_authority not in latest or report_date(d) > report_date(latest[d.local_authority]):
-            latest[d.local_authority] = d
-    return latest
-
-
 def available_filters(index: Index) -> dict:
     """What the page's filter widgets can offer: councils, framework eras present and the year range."""
     reports = index.reports()
-    years = sorted({y for d in reports if (y := doc_year(d))})
+    years = sorted({y for d in reports if (y := report_year(d))})
     return {
         "councils": sorted({d.local_authority for d in reports if d.local_authority}),
         "frameworks": [f for f in FRAMEWORKS if any(d.framework == f for d in reports)],

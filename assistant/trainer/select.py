@@ -7,18 +7,14 @@ from collections import Counter
 from typing import Callable
 
 from assistant.index import Index
-from assistant.trainer.evidence import Passage, Theme, stems_of, verify
+from assistant.text import content_stems, near_duplicate, stems
+from assistant.trainer.evidence import Passage, Theme, verify
 from assistant.trainer.models import Quote
 
-_STOP = frozenset(stems_of(
-    "a an the of in on at to for by with and or but is are was were be been being this that these those it its "
-    "their they them there as from has have had which who when where all some most more many also such than then "
-    "so very into about through do does not no can could should would will may well who whom what how"
-))
 
-
-def _vector(stems: list[str], idf: Callable[[str], float], skip: frozenset) -> dict[str, float]:
-    counts = Counter(s for s in stems if s not in skip and s not in _STOP and not s.isdigit())
+def _vector(text: str, idf: Callable[[str], float], skip: frozenset) -> dict[str, float]:
+    meaning = content_stems(text)
+    counts = Counter(s for s in stems(text) if s in meaning and s not in skip)
     vec = {s: c * idf(s) for s, c in counts.items()}
     norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
     return {s: v / norm for s, v in vec.items()}
@@ -34,13 +30,6 @@ def _idf(index: Index) -> Callable[[str], float]:
         return cache[token]
 
     return idf
-
-
-def near_duplicate(a: set[str], b: set[str]) -> bool:
-    """Two sentences saying the same thing in near-identical words (the same finding, two councils)."""
-    if not a or not b:
-        return False
-    return len(a & b) / min(len(a), len(b)) > 0.7
 
 
 def _length_factor(n_words: int) -> float:
@@ -73,9 +62,9 @@ def rank(index: Index, theme: Theme, passages: list[Passage], group: str | None 
     if not passages:
         return []
     idf = _idf(index)
-    vectors = [_vector(stems_of(p.text), idf, theme.stems) for p in passages]
+    vectors = [_vector(p.text, idf, theme.stems) for p in passages]
     centroid: Counter = Counter()
-    for v in ([_vector(stems_of(p.text), idf, theme.stems) for p in reference] if reference else vectors):
+    for v in ([_vector(p.text, idf, theme.stems) for p in reference] if reference else vectors):
         centroid.update(v)
     norm = math.sqrt(sum(x * x for x in centroid.values())) or 1.0
     typical = [sum(w * centroid[s] for s, w in v.items()) / norm for v in vectors]
@@ -92,7 +81,9 @@ def rank(index: Index, theme: Theme, passages: list[Passage], group: str | None 
 
 def pick(index: Index, scored: list[tuple[float, Passage]], n: int, per_council: int = 1,
          per_report: int = 2, avoid: list[set[str]] | None = None) -> list[Quote]:
-    """Up to n verified quotes, best first, one per council until every council has had its turn."""
+    """Up to n verified quotes, best first, one per council until every council has had its turn; a quote
+    repeating a chosen one in near-identical words (the same finding, two councils) is left out."""
+    threshold = index.settings.theme_near_duplicate
     chosen: list[Quote] = []
     keys: list[set[str]] = list(avoid or [])
     used_council: Counter = Counter()
@@ -103,8 +94,8 @@ def pick(index: Index, scored: list[tuple[float, Passage]], n: int, per_council:
                 return chosen
             if used_council[p.council] >= limit or used_report[p.doc.doc_id] >= per_report:
                 continue
-            key = set(stems_of(p.text)) - _STOP
-            if any(near_duplicate(key, k) for k in keys):
+            key = content_stems(p.text)
+            if any(near_duplicate(key, k, threshold) for k in keys):
                 continue
             quote = verify(index, p, score)
             keys.append(key)  # a sentence that failed the check is not retried in the next round
@@ -117,4 +108,4 @@ def pick(index: Index, scored: list[tuple[float, Passage]], n: int, per_council:
 
 
 def quote_keys(quotes: list[Quote]) -> list[set[str]]:
-    return [set(stems_of(q.text)) - _STOP for q in quotes]
+    return [content_stems(q.text) for q in quotes]

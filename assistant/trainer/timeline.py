@@ -8,26 +8,27 @@ from assistant.index import Index
 from assistant.trainer.compare import summarise, theme_quotes
 from assistant.trainer.evidence import open_index, read_theme
 from assistant.trainer.models import Timeline
-from assistant.trainer.scope import report_date, resolve_councils
+from assistant.domain import sort_date
+from assistant.trainer.scope import resolve_councils
 
 
 def council_timeline(index: Index | str | Path, council: str, theme: str | None = None, *,
                      quotes_per_report: int = 2, dense: bool = False, settings: Settings | None = None) -> Timeline:
     """The council's indexed reports, oldest first. Raises ValueError when no indexed report is for it."""
     apply_offline_env()
-    index = open_index(index)
+    index = open_index(index, settings)
     found, _ = resolve_councils(index, [council])
     if not found:
         raise ValueError(f"no indexed report is for {council!r}")
     name = found[0]
-    docs = sorted((d for d in index.reports() if d.local_authority == name), key=report_date)
+    docs = sorted((d for d in index.reports() if d.local_authority == name), key=sort_date)
     notices = []
     if len(docs) == 1:
         notices.append(f"The index holds one report for {name}; build it with `ingest --all` for the full history.")
     summaries = [summarise(d) for d in docs]
     theme = " ".join((theme or "").split()) or None
     if theme:
-        quotes = theme_quotes(index, read_theme(index, theme), docs, quotes_per_report, dense, settings)
+        quotes = theme_quotes(index, read_theme(index, theme), docs, quotes_per_report, dense)
         for s in summaries:
             s.quotes = quotes.get(s.doc_id, [])
         silent = [str(s.published.year) if s.published else s.title for s in summaries if not s.quotes]

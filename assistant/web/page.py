@@ -21,8 +21,8 @@ import pandas as pd
 
 from assistant.api import Assistant
 from assistant.feedback import RATINGS, feedback_record
-from assistant.index import doc_year
-from assistant.models import AREA_LABELS, AREAS, GRADES, Citation, Filters
+from assistant.domain import AREA_LABELS, AREAS, GRADES, report_year
+from assistant.models import Citation, Filters
 from assistant.web import render
 from assistant.web.export import write_docx, write_markdown
 from assistant.web.render import Turn
@@ -452,7 +452,7 @@ class ChatPage:
     # ------------------------------------------------------------------------------------ library
     def library(self):
         docs = sorted(self.index.documents().values(),
-                      key=lambda d: (d.kind != "report", d.local_authority or d.title, -(doc_year(d) or 0)))
+                      key=lambda d: (d.kind != "report", d.local_authority or d.title, -(report_year(d) or 0)))
         rows = []
         for d in docs:
             j = d.judgements
@@ -474,7 +474,7 @@ class ChatPage:
         if embeddable and embedded < embeddable:
             state += "\n\nUntil every passage is embedded, answers rely more on keyword search."
         las = sorted({d.local_authority for d in docs if d.local_authority})
-        years = sorted({y for d in docs if (y := doc_year(d))})
+        years = sorted({y for d in docs if (y := report_year(d))})
         year_choices = [ANY] + [str(y) for y in years]
         return (
             gr.Dropdown(choices=las), gr.Dropdown(choices=year_choices), gr.Dropdown(choices=year_choices),

@@ -11,7 +11,8 @@ import html
 import re
 from dataclasses import dataclass, field
 
-from assistant.models import AREA_LABELS, Answer, Citation, DocumentInfo
+from assistant.domain import AREA_LABELS
+from assistant.models import Answer, Citation, DocumentInfo
 
 NOT_FOUND = "Not found in the indexed documents"
 RATINGS = ("helpful", "not helpful", "wrong evidence")

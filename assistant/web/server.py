@@ -1,4 +1,4 @@
-"""`ofsted-assistant serve` (and `python app.py`): open the index and launch the chat page.
+"""What `ofsted-assistant serve` (and `python app.py`) runs: open the index and launch the chat page.
 
 Loopback only unless --host says otherwise; Gradio analytics off; no share link, ever.
 """
@@ -6,25 +6,22 @@ from __future__ import annotations
 
 import ipaddress
 import logging
-import sys
 import threading
 from pathlib import Path
 
-import click
-
-from assistant.config import apply_offline_env
+from assistant.api import Assistant
+from assistant.config import Settings, apply_offline_env, resolve_corpus
 
 log = logging.getLogger(__name__)
 
 
-def create_page(index_dir: str | Path, corpus: str | Path | None = None, chroma_url: str | None = None, **page_options):
+def create_page(index_dir: str | Path, corpus: str | Path | None = None, chroma_url: str | None = None,
+                settings: Settings | None = None, **page_options):
     """The ChatPage for an index folder; corpus defaults to `resolve_corpus()`."""
     apply_offline_env()
-    from assistant.api import Assistant
-    from assistant.config import resolve_corpus
-    from assistant.web.page import ChatPage
+    from assistant.web.page import ChatPage  # gradio: loaded only when a page is made
 
-    assistant = Assistant(index=index_dir, chroma_url=chroma_url)
+    assistant = Assistant(index=index_dir, chroma_url=chroma_url, settings=settings)
     return ChatPage(assistant, resolve_corpus(corpus), **page_options)
 
 
@@ -48,41 +45,3 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
-
-
-@click.command("serve")
-@click.option("--index", "index_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Index folder (default: OFSTED_INDEX or ./index).")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind; keep the default unless behind a login.")
-@click.option("--port", default=7860, show_default=True, type=int)
-@click.option("--corpus", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Corpus folder the index was built from, for page images and downloads (default: as for ingest).")
-@click.option("--auth", "auth_spec", default=None, metavar="FILE|env:VAR",
-              help="Require a login: a file of user:password lines, or env:VARNAME holding user:password.")
-@click.option("--chroma-url", default=None, help="Use a `chroma run` server (or OFSTED_CHROMA_URL).")
-@click.option("--concurrency", default=4, show_default=True, type=click.IntRange(1, 32),
-              help="Questions answered at the same time; later ones wait in Gradio's queue.")
-def serve_command(index_dir, host, port, corpus, auth_spec, chroma_url, concurrency) -> None:
-    """Start the chat page for managers in the browser."""
-    from assistant.config import Settings, resolve_corpus
-    from assistant.index import IndexMissing
-    from assistant.web.auth import AuthError, load_auth
-
-    try:
-        auth = load_auth(auth_spec)
-    except AuthError as exc:
-        click.echo(f"Error: {exc}", err=True)
-        sys.exit(2)
-    settings = Settings()
-    corpus_root = resolve_corpus(corpus)
-    if not corpus_root.is_dir():
-        click.echo(f"Warning: corpus folder {corpus_root} not found: answers work, but page images and downloads will not.", err=True)
-    if not is_loopback(host) and not auth:
-        click.echo(f"Warning: binding {host} without --auth lets anyone who can reach this machine use the page.", err=True)
-    try:
-        page = create_page(index_dir or settings.index, corpus_root, chroma_url or settings.chroma_url, concurrency=concurrency)
-    except IndexMissing as exc:
-        click.echo(f"Error: {exc}", err=True)
-        sys.exit(1)
-    warm_up(page)
-    page.launch(server_name=host, server_port=port, auth=auth, auth_message="Inspection Assistant: please log in.")

@@ -18,7 +18,7 @@ from typing import Callable
 import gradio as gr
 
 from assistant.index import Index
-from assistant.models import AREA_LABELS, AREAS
+from assistant.domain import AREA_LABELS, AREAS
 from assistant.trainer import (
     Briefing, Comparison, Quote, Timeline, UnsupportedFilter, as_image, available_filters, briefing_markdown,
     build_briefing, compare_councils, council_timeline, grade_chart, timeline_chart, write_handout,

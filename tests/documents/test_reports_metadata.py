@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 
 from assistant.documents.reports import (
-    AREAS,
     ReportMetadata,
     area_for_heading,
     extract_report_metadata,
     grade_in_text,
 )
+from assistant.domain import AREAS
 
 REPO = Path(__file__).resolve().parents[2]
 CORPUS = Path(os.environ.get("OFSTED_CORPUS", REPO.parent / "shared" / "corpus"))

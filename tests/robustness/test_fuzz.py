@@ -9,7 +9,8 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from assistant.answers import verify_quote
-from assistant.documents.cleaning import BULLET, clean_pages, normalise_chars, normalise_for_match
+from assistant.documents.cleaning import clean_pages
+from assistant.text import BULLET, normalise_chars, normalise_for_match
 from assistant.documents.structure import iter_lines, parse_blocks
 
 FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -183,7 +184,7 @@ def test_quotes_cut_from_the_real_index_verify_on_their_pages(built_index):
     except a sentence the chunk stitched together over skipped lines: that one must fail (it is not on the
     page as written)."""
     from assistant.answers import page_slice
-    from assistant.chunking import sentence_spans
+    from assistant.text import sentence_spans
     from assistant.index import Index
 
     index = Index(built_index[0])

@@ -5,11 +5,12 @@ import re
 
 import pytest
 
-from assistant.answers import page_slice, verify_quote, words
+from assistant.answers import page_slice, verify_quote
+from assistant.config import Settings
+from assistant.text import content_stems, near_duplicate, words
 from assistant.trainer import Briefing, UnsupportedFilter, briefing_markdown, build_briefing
 from assistant.trainer.briefing import grade_group
 from assistant.trainer.evidence import passage_grade
-from assistant.trainer.select import near_duplicate
 
 STRONG, WEAK = {"outstanding", "good"}, {"requires improvement", "inadequate"}
 
@@ -64,9 +65,9 @@ def test_every_quote_passes_the_verbatim_check(index, supervision_briefing):
 
 def test_quotes_are_not_near_duplicates(supervision_briefing):
     for g in supervision_briefing.groups:
-        keys = [set(words(q.text)) for q in g.quotes]
+        keys = [content_stems(q.text) for q in g.quotes]
         for i, a in enumerate(keys):
-            assert not any(near_duplicate(a, b) for b in keys[i + 1:])
+            assert not any(near_duplicate(a, b, Settings().theme_near_duplicate) for b in keys[i + 1:])
 
 
 def test_framework_expectations_are_cited(supervision_briefing):

@@ -11,7 +11,8 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.web.conftest import ARTIFACTS, INJECTION_QUESTION, start_page
+from tests.conftest import INJECTION_QUESTION
+from tests.web.conftest import ARTIFACTS, start_page
 
 pytestmark = [
     pytest.mark.browser, pytest.mark.slow,

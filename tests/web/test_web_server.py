@@ -23,7 +23,7 @@ def test_serve_without_an_index_says_how_to_build_one(tmp_path):
 
 
 def test_serve_binds_loopback_by_default():
-    from assistant.web.server import serve_command
+    from assistant.cli import serve as serve_command
 
     host = next(p for p in serve_command.params if p.name == "host")
     assert host.default == "127.0.0.1"

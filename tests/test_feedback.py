@@ -13,14 +13,14 @@ from assistant.cli import cli
 from assistant.feedback import feedback_record, gold_item, snippet
 from assistant.models import Answer, Citation, DocumentInfo
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[1]
 STOKE_OLD, STOKE_NEW = "reports/1_stoke/2019.pdf", "reports/1_stoke/2025.pdf"
 FRAMEWORK = "framework/national.txt"
 LONG = "Social workers told inspectors that their supervision is regular and reflective and that managers know their children well and help them plan next steps promptly."
 
 
 def _check_gold():
-    spec = importlib.util.spec_from_file_location("check_gold_for_web_tests", REPO / "eval" / "check_gold.py")
+    spec = importlib.util.spec_from_file_location("check_gold_for_feedback_tests", REPO / "eval" / "check_gold.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -96,7 +96,7 @@ def test_every_draft_passes_the_gold_schema():
 
 def test_cli_export_writes_lines_check_gold_accepts(injection_index, tmp_path):
     from assistant.api import Assistant
-    from tests.web.conftest import INJECTION_QUESTION
+    from tests.conftest import INJECTION_QUESTION
 
     corpus, index = injection_index
     a = Assistant(index=index)

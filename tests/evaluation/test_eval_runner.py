@@ -13,9 +13,10 @@ import pytest
 
 from assistant.evaluation import metrics as M
 from assistant.evaluation.compare import compare_runs
-from assistant.evaluation.gold import export_feedback_as_gold, load_gold, write_gold
-from assistant.evaluation.runner import (
-    SKIP_FULL, SKIP_NOT_INDEXED, answer_correct, citation_precise, retrieval_scores, select_items, skip_reason, summarise,
+from assistant.evaluation.gold import load_gold, write_gold
+from assistant.evaluation.runner import summarise
+from assistant.evaluation.scoring import (
+    SKIP_FULL, SKIP_NOT_INDEXED, answer_correct, citation_precise, retrieval_scores, select_items, skip_reason,
 )
 
 REPO = Path(__file__).resolve().parents[2]
@@ -67,16 +68,16 @@ def test_dedup_gains_counts_each_evidence_once():
 
 # --------------------------------------------------------------------------- text matching
 
-def test_normalise_matches_the_gold_checker():
+def test_the_gold_checker_and_the_metrics_share_one_normal_form():
     spec = importlib.util.spec_from_file_location("check_gold", REPO / "eval" / "check_gold.py")
     module = importlib.util.module_from_spec(spec)
     sys.modules.setdefault("check_gold", module)
     spec.loader.exec_module(module)
-    samples = ["Children\u2019s \u201cfront door\u201d \u2013 MASH", "multi-\nagency  work", "e\ufb03cient\u00ad ly",
-               "  Tabs\tand\nnewlines  ", "ＦＵＬＬ width", "16- and 17-\nyear-olds"]
-    for s in samples:
-        assert M.normalise(s) == module.normalise(s)
-    # Deliberate difference: a dash at a line end before a capital or digit is not a broken word.
+    assert module.normalise is M.normalise
+    assert M.normalise("Children\u2019s \u201cfront door\u201d \u2013 MASH") == "children's \"front door\" - mash"
+    assert M.normalise("multi-\nagency  work") == "multi-agency work"
+    assert M.normalise("e\ufb03cient\u00ad ly ＦＵＬＬ") == "efficient ly full"
+    # A dash at a line end before a capital or digit is not a broken word.
     assert M.normalise("as follows:\u2014\nPART 1") == "as follows:- part 1"
 
 
@@ -168,27 +169,21 @@ def test_skip_rules_and_selection():
     assert len(select_items(items, [""])) == 4
 
 
-def test_gold_roundtrip_and_feedback_export(tmp_path):
-    records = [
-        {"id": 7, "question": "How is supervision in Stoke?", "rating": "up", "comment": "spot on", "filters": {},
-         "history": [], "citations": [{"path": "reports/x.pdf", "page": 9, "paragraph": "34", "kind": "report",
-                                       "local_authority": "Stoke-on-Trent",
-                                       "quote": "No social worker is receiving one-to-one case supervision in the service."}]},
-        {"id": 8, "question": "And care leavers there?", "rating": "up", "history": ["How is supervision in Stoke?"],
-         "citations": json.dumps([{"path": "reports/x.pdf", "page": 12, "kind": "report",
-                                   "quote": " ".join(["word"] * 40)}])},
-        {"id": 9, "question": "Salaries of social workers?", "rating": "up", "citations": []},
-        {"id": 10, "question": "Bad answer", "rating": "down", "citations": []},
+def test_gold_roundtrip(tmp_path):
+    items = [
+        {"id": "f-1", "type": "finding", "question": "How is supervision in Stoke?", "index": "all", "filters": {},
+         "era": "ILACS 2018", "local_authority": "Stoke-on-Trent", "answer": None, "history": [],
+         "evidence": [{"doc": "reports/x.pdf", "page": 9, "paragraph": "34",
+                       "snippet": "No social worker is receiving one-to-one case supervision"}], "_file": "x.jsonl"},
+        {"id": "f-2", "type": "followup", "question": "And care leavers there?", "history": ["How is supervision in Stoke?"],
+         "evidence": []},
     ]
-    items = export_feedback_as_gold(records)
-    assert [i["type"] for i in items] == ["finding", "followup", "unanswerable"]
-    assert items[0]["evidence"][0]["snippet"].startswith("No social worker") and items[0]["local_authority"] == "Stoke-on-Trent"
-    assert len(items[1]["evidence"][0]["snippet"].split()) == 25 and items[1]["history"]
-    assert items[2]["evidence"] == []
     path = write_gold(items, tmp_path / "fb.jsonl")
     again = load_gold([path])
-    assert [i["id"] for i in again] == [i["id"] for i in items]
+    assert [i["id"] for i in again] == ["f-1", "f-2"]
+    assert again[0]["evidence"] == items[0]["evidence"] and again[1]["history"] == items[1]["history"]
     assert all("_file" not in json.loads(line) for line in path.read_text().splitlines())
+    assert "history" not in json.loads(path.read_text().splitlines()[0])  # empty history is not written
 
 
 def _fake_run(correct: dict[str, bool], mrr: dict[str, float]) -> dict:
@@ -209,7 +204,7 @@ def test_compare_runs():
 
 
 def test_parse_overrides():
-    from assistant.evaluation.command import parse_overrides
+    from assistant.cli import parse_overrides
 
     assert parse_overrides(["dense_weight=1.5", "bm25-k=20"]) == {"dense_weight": "1.5", "bm25_k": "20"}
     with pytest.raises(ValueError):
@@ -289,6 +284,34 @@ def test_cli_eval_and_compare(built_index, tmp_path):
     assert json.loads(runs[1].read_text())["meta"]["settings"]["dense_weight"] == 0.5
     cmp = runner.invoke(cli, ["eval", "--compare", str(runs[0]), str(runs[1])])
     assert cmp.exit_code == 0 and "better" in cmp.output
+
+
+def test_eval_set_reaches_the_vector_store(built_index, tmp_path):
+    """`--set chroma_ef_search=N` is what Chroma searches with, not only what the run file records."""
+    import shutil
+
+    from click.testing import CliRunner
+
+    from assistant.cli import cli
+    from assistant.index import Index, index_id
+    from assistant.vectors import COLLECTION_PREFIX, forget_embedded_clients, open_client
+
+    copy = tmp_path / "index"
+    shutil.copytree(built_index[0], copy)  # the setting is stored with the collection: keep the shared index as it is
+
+    def searched_with() -> int:
+        forget_embedded_clients()
+        name = COLLECTION_PREFIX + index_id(Index(copy).store)
+        return open_client(copy).get_collection(name).configuration_json["hnsw"]["ef_search"]
+
+    args = ["eval", "--index", str(copy), "--gold", str(FIXTURE_GOLD), "--types", "finding", "--limit", "1",
+            "--out", str(tmp_path / "runs"), "--set", "chroma_ef_search=123"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert searched_with() == 123
+    run = json.loads(next((tmp_path / "runs").glob("run-*.json")).read_text())
+    assert run["meta"]["settings"]["chroma_ef_search"] == 123
+    assert run["systems"]["ours"]["records"][0]["retrieved"], "the question was answered with dense search on"
 
 
 # --------------------------------------------------------------------------- baseline and metadata

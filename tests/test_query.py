@@ -1,0 +1,49 @@
+"""Question understanding (assistant/query.py) on a small list of councils: no index needed."""
+from __future__ import annotations
+
+import pytest
+
+from assistant.models import Filters
+from assistant.query import CouncilMatcher, understand
+
+COUNCILS = CouncilMatcher(["Stoke-on-Trent", "Bath and North East Somerset", "Kingston upon Hull", "Kent", "Leeds",
+                           "Reading"])
+
+
+@pytest.mark.parametrize("question, councils", [
+    ("What did inspectors say about supervision in Stoke?", ["Stoke-on-Trent"]),
+    ("How is the front door in B&NES?", ["Bath and North East Somerset"]),
+    ("Care leavers in Hull", ["Kingston upon Hull"]),
+    ("Compare Leeds and Kent on caseloads", ["Leeds", "Kent"]),
+    ("What are inspectors reading about supervision?", []),  # a place name that is also an everyday word
+])
+def test_councils_are_recognised_in_their_short_forms(question, councils):
+    assert understand(question, COUNCILS).filters.local_authority == councils
+
+
+def test_years_become_a_range():
+    assert (understand("supervision in Kent in 2019", COUNCILS).filters.year_from,
+            understand("supervision in Kent in 2019", COUNCILS).filters.year_to) == (2019, 2019)
+    since = understand("supervision in Kent since 2022", COUNCILS).filters
+    assert (since.year_from, since.year_to) == (2022, 2100)
+
+
+def test_an_explicit_filter_wins_over_the_question():
+    u = understand("supervision in Kent", COUNCILS, Filters(local_authority=["Leeds"]))
+    assert u.filters.local_authority == ["Leeds"] and "local_authority" not in u.detected
+
+
+def test_glossary_equivalents_widen_the_search():
+    u = understand("How do councils use section 20?", COUNCILS)
+    assert any("s20" in concept for concept in u.concepts) and "s20" in u.expansion_text
+
+
+def test_a_follow_up_keeps_the_council_and_the_topic():
+    u = understand("and what about in 2022?", COUNCILS, history=["What did inspectors say about supervision in Stoke?"])
+    assert u.filters.local_authority == ["Stoke-on-Trent"] and "supervision" in u.search_text
+
+
+def test_framework_names_and_duties_are_noticed():
+    u = understand("What does Working Together say about strategy discussions?", COUNCILS)
+    assert u.documents == ["working together"]
+    assert understand("How often must a child in care be visited?", COUNCILS).detected.get("normative")
