@@ -1,6 +1,8 @@
 """The Chroma collection's search settings (assistant/vectors.py)."""
 from __future__ import annotations
 
+import gc
+
 import numpy as np
 
 
@@ -18,6 +20,10 @@ def test_collections_search_wide_enough_new_and_old(tmp_path):
     old = client.create_collection(COLLECTION_PREFIX + "old", metadata={"hnsw:space": "cosine"}, embedding_function=None)
     old.add(ids=["a", "b"], embeddings=np.eye(2, 384).tolist())
     assert old.configuration_json["hnsw"]["ef_search"] == 100
+    # As when the index is opened by a later process: the old client is gone (its connection could still
+    # hold the database's write lock on a busy machine).
+    del old, client
+    gc.collect()
     forget_embedded_clients()
     reopened = open_collection(tmp_path / "old", "old", ef_search=wanted)
     assert reopened.configuration_json["hnsw"]["ef_search"] == wanted
