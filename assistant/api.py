@@ -59,7 +59,7 @@ class Assistant:
         return ans
 
     def _respond(self, u: Understanding, filters: Filters, started: float) -> Answer:
-        notices = []
+        notices = scope_notices(u, filters)
         if u.truncated:
             notices.append(f"Your question was longer than {self.settings.max_question_chars} characters; only its start was used.")
         unknown = [n for n in filters.local_authority if self.councils.resolve(n) is None]
@@ -249,3 +249,32 @@ def _lead_line(u: Understanding, verified) -> str:
         n = len(frameworks)
         parts.append(f"{'The' if reports else 'On ' + topic + ', the'} framework document{'s' if n != 1 else ''} quoted: {', '.join(sorted(frameworks))}.")
     return " ".join(parts)
+
+
+def scope_notices(u: Understanding, chosen: Filters) -> list[str]:
+    """What the user should know about the answer's scope: what an earlier question lent this one (they can
+    ask again without it), and where the question and a chosen filter disagree (the filter wins)."""
+    out = []
+    lent = u.detected.get("inherited") or {}
+    parts = []
+    if lent.get("local_authority"):
+        parts.append(_names(lent["local_authority"]))
+    if lent.get("years"):
+        years = lent["years"]
+        parts.append(str(years[0]) if len(years) == 1 else f"{years[0]}-{years[-1]}")
+    if lent.get("topic"):
+        parts.append("the topic “" + " ".join(lent["topic"]) + "”")
+    if parts:
+        out.append(f"Kept from your earlier question: {'; '.join(parts)}. Ask again as a new question to drop it.")
+    named = u.detected.get("overridden_local_authority")
+    if named:
+        out.append(f"Your question names {_names(named)}, but the local authority filter is set to "
+                   f"{_names(chosen.local_authority)}: this answer follows the filter. Clear the filter to ask "
+                   f"about {_names(named)}.")
+    years = u.detected.get("overridden_years")
+    if years:
+        asked = str(years[0]) if years[0] == years[1] else f"{years[0]}-{years[1]}"
+        chosen_years = _describe(Filters(year_from=chosen.year_from, year_to=chosen.year_to))
+        out.append(f"Your question names {asked}, but the year filter is set to {chosen_years}: this answer "
+                   "follows the filter.")
+    return out

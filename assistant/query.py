@@ -63,6 +63,10 @@ OUTSIDE_ENGLAND = re.compile(
     r"\b(?:scotland|scottish|northern ireland|isle of man|jersey|guernsey|care inspectorate(?: wales)?|"
     r"estyn|rqia)\b", re.I)
 
+# A question across councils, or about the country, keeps no council from an earlier turn.
+_ACROSS_COUNCILS = re.compile(
+    r"\b(?:other|all|any|every|elsewhere|nationally|across|england|country)\b"
+    r"|\b(?:councils|local authorities|authorities|las)\b|\b(?:a|each) (?:council|local authority)\b", re.I)
 _FOLLOWUP = re.compile(r"^\s*(?:and|what about|how about|and what about|same for|also|there|they|then)\b|\b(?:there|that council|they|them|those|this council)\b", re.I)
 _YEAR = re.compile(r"\b(19[89]\d|20\d\d)\b")
 _PLACE_CANDIDATE = re.compile(
@@ -187,6 +191,7 @@ def understand(
     glossary = load_glossary()
     filters = explicit.model_copy(deep=True)
     detected: dict = {}
+    inherited: dict = {}  # what an earlier turn lent this one: shown to the user, who can drop it
 
     mentions = councils.find(question)
     las = list(dict.fromkeys(name for name, _, _ in mentions))
@@ -203,10 +208,14 @@ def understand(
         prev_years: list[int] = []
         prev_terms: list[str] = []
         for turn in previous:
+            # The scope each earlier turn ended with: its own council, else the one it kept, unless it asked
+            # across councils or about the framework (then the conversation's council is dropped).
             turn_las = [n for n, _, _ in councils.find(turn)]
+            turn_years = [int(y) for y in _YEAR.findall(turn)]
             if turn_las:
                 prev_las = list(dict.fromkeys(turn_las))
-            turn_years = [int(y) for y in _YEAR.findall(turn)]
+            elif not _keeps_council(turn, Filters()):
+                prev_las, prev_years = [], []
             if turn_years:
                 prev_years = turn_years
             t = turn
@@ -215,13 +224,17 @@ def understand(
             turn_terms = content_terms(_YEAR.sub(" ", t))
             if turn_terms:
                 prev_terms = turn_terms
-        if not las and prev_las and not re.search(r"\b(?:other|all|any|every|elsewhere|nationally)\b", question, re.I):
+        if not las and prev_las and not explicit.local_authority and _keeps_council(question, explicit):
             las = prev_las
-            detected["inherited_local_authority"] = True
+            inherited["local_authority"] = prev_las
         if not years and prev_years and _FOLLOWUP.search(question) and not terms:
             years = prev_years
-        if len(terms) < 2 and prev_terms and (_FOLLOWUP.search(question) or not terms):
-            terms = list(dict.fromkeys(prev_terms + terms)) if not _new_topic(terms) else terms
+            inherited["years"] = sorted(set(prev_years))
+        # A question with a topic of its own keeps it ("What did they say about supervision there?"); one
+        # with none, or only a scope ("And nationally?", "And in 2022?"), asks about the earlier topic.
+        if prev_terms and all(_ACROSS_COUNCILS.fullmatch(t) for t in terms):
+            inherited["topic"] = [t for t in prev_terms if t not in terms]
+            terms = list(dict.fromkeys(prev_terms + terms))
             detected["inherited_topic"] = True
 
     unknown = [] if las else _unknown_places(question, councils)
@@ -236,9 +249,19 @@ def understand(
     elif explicit.local_authority:
         resolved = [councils.resolve(n) or n for n in explicit.local_authority]
         filters.local_authority = list(dict.fromkeys(resolved))
+        named = [n for n in las if n not in filters.local_authority and "local_authority" not in inherited]
+        if named:  # the question and the chosen filter disagree: the filter wins, and the user is told
+            detected["overridden_local_authority"] = named
     if years and explicit.year_from is None and explicit.year_to is None:
         filters.year_from, filters.year_to = _year_range(question, years)
         detected["years"] = [filters.year_from, filters.year_to]
+    elif years and "years" not in inherited:
+        asked = _year_range(question, years)
+        if asked != (explicit.year_from, explicit.year_to):
+            detected["overridden_years"] = list(asked)
+    if inherited:
+        detected["inherited"] = inherited
+        detected["inherited_local_authority"] = "local_authority" in inherited
 
     documents = []
     for pattern, name in DOCUMENT_NAMES.items():
@@ -263,8 +286,16 @@ def understand(
     )
 
 
-def _new_topic(terms: list[str]) -> bool:
-    return len(terms) >= 2
+def _keeps_council(question: str, explicit: Filters) -> bool:
+    """Whether a question without a council of its own is about the earlier turn's council. A follow-up
+    ("and what about ...?", "there", "they") is; so is a question on another topic that names no scope
+    ("Are the letters before proceedings clear?"). A question across councils ("How many councils are rated
+    inadequate?") or about the framework ("What does Working Together say ...?", "How often must ...?",
+    the Documents filter set to framework) is not, unless it points back ("what must they do there?")."""
+    if _ACROSS_COUNCILS.search(question) or explicit.kind == "framework":
+        return False
+    framework = NORMATIVE.search(question) or any(re.search(p, question, re.I) for p in DOCUMENT_NAMES)
+    return not framework or bool(_FOLLOWUP.search(question))
 
 
 def _sanitise(text: str) -> str:

@@ -167,3 +167,15 @@ def test_cli_ask_json_contract(built_index):
                                  "--kind", "report", "--index", str(built_index[0])])
     assert result.exit_code == 0, result.output
     assert "Norfolk" in result.output and "[1]" in result.output
+
+
+def test_the_answer_says_what_it_kept_and_where_the_filter_overrode_the_question(assistant):
+    first = "What did inspectors say about supervision in Stoke-on-Trent?"
+    kept = assistant.ask("And what about care leavers there?", history=[first])
+    assert kept.filters["local_authority"] == ["Stoke-on-Trent"]
+    assert any(n.startswith("Kept from your earlier question: Stoke-on-Trent") for n in kept.notices), kept.notices
+    framework = assistant.ask("What does the national framework say about practice supervisors?", history=[first])
+    assert framework.filters["local_authority"] == [] and not any("Kept from" in n for n in framework.notices)
+    overridden = assistant.ask("How is supervision in Norfolk?", filters=Filters(local_authority=["Stoke-on-Trent"]))
+    assert overridden.filters["local_authority"] == ["Stoke-on-Trent"]
+    assert any("names Norfolk" in n and "follows the filter" in n for n in overridden.notices), overridden.notices

@@ -47,3 +47,44 @@ def test_framework_names_and_duties_are_noticed():
     u = understand("What does Working Together say about strategy discussions?", COUNCILS)
     assert u.documents == ["working together"]
     assert understand("How often must a child in care be visited?", COUNCILS).detected.get("normative")
+
+
+# --------------------------------------------------------------------------- a conversation's scope
+
+CONVERSATION = [  # (question, the councils it should be about) in one conversation, in order
+    ("What did inspectors say about supervision in Stoke?", ["Stoke-on-Trent"]),
+    ("And what about care leavers there?", ["Stoke-on-Trent"]),
+    ("Are the letters sent to parents before proceedings clear?", ["Stoke-on-Trent"]),  # no scope named: kept
+    ("What does Working Together say about strategy discussions?", []),  # a framework document
+    ("How often must a child in care be visited?", []),  # a duty: the framework
+    ("How is the front door in Kent?", ["Kent"]),
+    ("How many councils are rated inadequate?", []),  # across councils
+    ("And what about their care leavers?", []),  # follows a question across councils: nothing to keep
+    ("Compare Leeds and Kent on caseloads", ["Leeds", "Kent"]),
+    ("What must leaders do there?", ["Leeds", "Kent"]),  # a duty, but it points back
+    ("What do inspectors expect when a council uses an unregistered home?", []),  # any council
+]
+
+
+def test_each_turn_keeps_only_the_scope_it_should():
+    history: list[str] = []
+    for question, councils in CONVERSATION:
+        u = understand(question, COUNCILS, history=history)
+        assert u.filters.local_authority == councils, question
+        lent = u.detected.get("inherited", {})
+        assert lent.get("local_authority", []) == ([] if COUNCILS.find(question) else councils), question
+        history.append(question)
+
+
+def test_a_question_with_its_own_topic_keeps_it():
+    u = understand("What did they say about supervision there?", COUNCILS,
+                   history=["What did inspectors say about care leavers in Kent?"])
+    assert u.search_text == "supervision" and "topic" not in u.detected["inherited"]
+    u = understand("And in 2022?", COUNCILS, history=["What did inspectors say about care leavers in Kent?"])
+    assert u.detected["inherited"]["topic"] == ["care", "leavers"] and u.filters.year_from == 2022
+
+
+def test_the_question_and_a_chosen_filter_disagree():
+    u = understand("supervision in Leeds in 2019", COUNCILS, Filters(local_authority=["Kent"], year_from=2023))
+    assert u.filters.local_authority == ["Kent"] and u.detected["overridden_local_authority"] == ["Leeds"]
+    assert u.detected["overridden_years"] == [2019, 2019]

@@ -28,7 +28,7 @@ def to_markdown(turns: list[Turn]) -> str:
         if turn.error or ans is None:
             out += [f"_No answer: {md_escape(turn.error or 'not answered')}_", ""]
             continue
-        filters = describe_filters(ans.filters, turn.ui_filters)
+        filters = describe_filters(ans.filters, turn.ui_filters, lent=ans.detected.get("inherited"))
         out += [f"_Filters in force: {md_escape('; '.join(filters) or 'none')}_", ""]
         if ans.refused and not ans.citations:
             out += [f"**{NOT_FOUND}.** {md_escape(ans.answer)}", ""]
@@ -72,7 +72,7 @@ def write_docx(turns: list[Turn], path: Path) -> Path:
         if turn.error or ans is None:
             doc.add_paragraph(f"No answer: {turn.error or 'not answered'}")
             continue
-        filters = describe_filters(ans.filters, turn.ui_filters)
+        filters = describe_filters(ans.filters, turn.ui_filters, lent=ans.detected.get("inherited"))
         doc.add_paragraph().add_run(f"Filters in force: {'; '.join(filters) or 'none'}").italic = True
         if ans.refused and not ans.citations:
             p = doc.add_paragraph()

@@ -31,6 +31,8 @@ from assistant.web.trainer_tabs import TrainerTabs
 
 log = logging.getLogger(__name__)
 
+EMPTY_QUESTION = ("Type a question in the box below and press Ask (or Enter), for example: What did inspectors "
+                  "say about supervision in Stoke-on-Trent? Or click one of the examples.")
 EXAMPLES = [
     "What did inspectors say about supervision in Stoke-on-Trent?",
     "Did Stoke misuse section 20?",
@@ -213,6 +215,9 @@ class ChatPage:
                         examples = [gr.Button(q, size="sm", elem_classes=["ia-example"]) for q in EXAMPLES]
                     with gr.Row():
                         new_chat = gr.Button("New conversation", size="sm", elem_id="ia-new")
+                        # An answer may keep a council, year or topic from an earlier question (its notice
+                        # says which): one click asks the last question again on its own.
+                        fresh = gr.Button("Ask the last question on its own", size="sm", elem_id="ia-ask-fresh")
                         md_file = gr.DownloadButton("Export Markdown", size="sm", interactive=False, elem_id="ia-export-md")
                         docx_file = gr.DownloadButton("Export Word (.docx)", size="sm", interactive=False, elem_id="ia-export-docx")
                     with gr.Accordion("Feedback on an answer", open=False, elem_id="ia-feedback-panel") as feedback_panel:
@@ -261,6 +266,8 @@ class ChatPage:
             # For programs: the JSON text of `ofsted-assistant ask --json` (`Assistant.ask().model_dump_json()`).
             gr.api(self.answer_json, api_name="answer", concurrency_limit=self.concurrency, concurrency_id="ask")
             question.submit(**ask_args, **hidden)
+            fresh.click(lambda ts: ts[-1].question if ts else "", inputs=turns, outputs=question, queue=False,
+                        **hidden).then(**{**ask_args, "fn": self.respond_on_its_own}, **hidden)
             for button, text in zip(examples, EXAMPLES):
                 button.click(lambda t=text: t, outputs=question, queue=False, **hidden).then(**ask_args, **hidden)
             new_chat.click(self.new_conversation, outputs=[conversation, turns, md_file, docx_file, fb_turn, pick, fb_status],
@@ -298,17 +305,21 @@ class ChatPage:
             raise gr.Error("history must be a list of the earlier questions, as strings.")
         return self.assistant.ask(question.strip(), filters=wanted, history=history or None).model_dump_json()
 
-    def respond(self, question, turns, session, las, year_from, year_to, kind, area, grade):
+    def respond_on_its_own(self, question, turns, session, *filters):
+        """The question asked as if it opened the conversation: nothing kept from earlier questions."""
+        yield from self.respond(question, turns, session, *filters, on_its_own=True)
+
+    def respond(self, question, turns, session, las, year_from, year_to, kind, area, grade, on_its_own=False):
         question = (question or "").strip()
         turns = list(turns or [])
         skip = gr.skip()
         if not question:
-            gr.Info("Type a question first, or click one of the examples.")
-            yield (skip,) * 8
+            # Said in the conversation itself, where the eye is, not only in a passing toast.
+            yield (render.render_conversation(turns, docs=self.index.documents(), note=EMPTY_QUESTION),) + (skip,) * 7
             return
         session = session or uuid.uuid4().hex
         filters = ui_filters(las, year_from, year_to, kind, area, grade)
-        turn = Turn(question=question, ui_filters=filters, history=[t.question for t in turns])
+        turn = Turn(question=question, ui_filters=filters, history=[] if on_its_own else [t.question for t in turns])
         turns.append(turn)
         docs = self.index.documents()
         yield render.render_conversation(turns, docs=docs), turns, session, "", skip, skip, skip, skip

@@ -59,12 +59,20 @@ def fmt_date(value) -> str:
 # ------------------------------------------------------------------------------------------- filters
 
 def describe_filters(in_force: dict | None, chosen: dict | None = None,
-                     docs: dict[str, DocumentInfo] | None = None) -> list[str]:
-    """The filters an answer was given, marking those the assistant read from the question."""
-    in_force, chosen = in_force or {}, chosen or {}
+                     docs: dict[str, DocumentInfo] | None = None, lent: dict | None = None) -> list[str]:
+    """The filters an answer was given, marking those the assistant read from the question and those kept
+    from an earlier question (`lent`: Answer.detected["inherited"])."""
+    in_force, chosen, lent = in_force or {}, chosen or {}, lent or {}
 
     def origin(key) -> str:
-        return "" if in_force.get(key) == chosen.get(key) else " (from your question)"
+        if in_force.get(key) == chosen.get(key):
+            return ""
+        return " (kept from an earlier question)" if key in lent else " (from your question)"
+
+    def origin_of_years(detected: bool) -> str:
+        if not detected:
+            return ""
+        return " (kept from an earlier question)" if "years" in lent else " (from your question)"
 
     out = []
     if in_force.get("local_authority"):
@@ -73,7 +81,7 @@ def describe_filters(in_force: dict | None, chosen: dict | None = None,
     if y0 or y1:
         years = str(y0) if y0 == y1 else f"{y0 or 'any'} to {y1 or 'any'}"
         detected = in_force.get("year_from") != chosen.get("year_from") or in_force.get("year_to") != chosen.get("year_to")
-        out.append(f"Published: {years}{' (from your question)' if detected else ''}")
+        out.append(f"Published: {years}{origin_of_years(detected)}")
     if in_force.get("kind"):
         out.append(f"Documents: {'reports' if in_force['kind'] == 'report' else 'framework'} only{origin('kind')}")
     if in_force.get("area"):
@@ -258,7 +266,7 @@ def render_turn(index: int, turn: Turn, shown: int | None = None, docs: dict[str
     if done:
         if ans.notices:
             parts.append('<ul class="ia-notices">' + "".join(f"<li>{esc(n)}</li>" for n in ans.notices) + "</ul>")
-        filters = describe_filters(ans.filters, turn.ui_filters, docs)
+        filters = describe_filters(ans.filters, turn.ui_filters, docs, ans.detected.get("inherited"))
         parts.append(f'<p class="ia-filters">Filters in force: {esc("; ".join(filters) or "none")}</p>')
         if ans.citations:
             parts.append(render_sources(ans.citations, index, "c", "Sources"))
@@ -275,11 +283,14 @@ WELCOME = (
 )
 
 
-def render_conversation(turns: list[Turn], shown_last: int | None = None, docs: dict[str, DocumentInfo] | None = None) -> str:
+def render_conversation(turns: list[Turn], shown_last: int | None = None, docs: dict[str, DocumentInfo] | None = None,
+                        note: str | None = None) -> str:
+    """The whole conversation; `note` is a line for the user below it (what to do after an empty question)."""
+    after = f'<p class="ia-note" role="status">{esc(note)}</p>' if note else ""
     if not turns:
-        return f'<div class="ia-conversation">{WELCOME}</div>'
+        return f'<div class="ia-conversation">{WELCOME}{after}</div>'
     rendered = [render_turn(i, t, shown_last if i == len(turns) - 1 else None, docs) for i, t in enumerate(turns)]
-    return f'<div class="ia-conversation">{"".join(rendered)}</div>'
+    return f'<div class="ia-conversation">{"".join(rendered)}{after}</div>'
 
 
 def citation_for(turns: list[Turn], turn: int, group: str, n: int) -> Citation | None:

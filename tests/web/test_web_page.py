@@ -96,3 +96,17 @@ def test_library_lists_documents_skipped_files_and_state(page):
     assert "inadequate" in set(docs["Overall"])
     assert len(skipped) >= 3 and "encrypted" in " ".join(skipped["Why it was skipped"])
     assert "documents indexed" in state and "ingest running" in state
+
+
+def test_an_empty_question_says_what_to_do(page):
+    steps = _ask(page, "   ")
+    assert len(steps) == 1 and "Type a question in the box below" in steps[0][0]
+    assert 'class="ia-turn' not in steps[0][0]  # nothing was asked
+
+
+def test_the_last_question_can_be_asked_on_its_own(page):
+    turns = _ask(page, SUPERVISION)[-1][1]
+    kept = _ask(page, "And what about care leavers there?", turns)[-1][1]
+    assert "kept from an earlier question" in _ask(page, "And what about care leavers there?", turns)[-1][0]
+    alone = list(page.respond_on_its_own("And what about care leavers there?", kept, "", *([None] * 6)))[-1][1][-1]
+    assert alone.history == [] and alone.answer.filters["local_authority"] == []
