@@ -5,13 +5,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.domain import AREA_LABELS, AREAS, GRADES, in_years, latest_per_council, published_in
+from assistant.domain import AREA_LABELS, AREAS, GRADES, in_years, latest_per_council, published_in, sort_date
 from assistant.index import Index
 from assistant.models import Citation, DocumentInfo
 from assistant.query import Understanding
 from assistant.text import normalise_for_match
 
-_LIST = re.compile(r"\b(?:which|what|list(?: the)?|name(?: the)?)\s+(?:councils|local authorities|las|authorities|areas)\b", re.I)
+_LIST = re.compile(r"\b(?:which|what|list(?: the)?|name(?: the)?|how many)\s+(?:councils|local authorities|las|authorities|areas)\b", re.I)
+# "Which councils improved from inadequate to good?", "... went from requires improvement to outstanding?"
+_CHANGE = re.compile(r"\b(?:improv\w*|went|gone|moved|rose|risen|declin\w*|dropped|fell|fallen|deteriorat\w*|changed)\b"
+                     r".*\bfrom\b(?P<before>.+?)\bto\b(?P<after>.+)", re.I)
+_INSPECTED = re.compile(r"\b(?:inspected|inspections?|visited)\b", re.I)
 _GRADE_Q = re.compile(r"\b(?:grades?|graded|judged|judgements?|judgments?|rated|ratings?|rating|outcome|result)\b|\bhow did\b.*\bdo\b", re.I)
 _WHEN_Q = re.compile(r"\bwhen\b.*\binspect|\b(?:date|dates)\b.*\binspection|\binspection dates?\b|\blast inspected\b|\bwhen\b.*\bpublished", re.I)
 _LEAD_Q = re.compile(r"\blead inspectors?\b|\bwho\b.*\b(?:led|inspected|lead|carried out)\b", re.I)
@@ -60,8 +64,12 @@ def wants_fact(u: Understanding) -> str | None:
     q = u.question
     if not _only_fact_words(u):
         return None
+    if _LIST.search(q) and _CHANGE.search(q):
+        return "change"
     if _LIST.search(q) and any(re.search(p, q, re.I) for p in _GRADE_WORDS.values()):
         return "list"
+    if _LIST.search(q) and _INSPECTED.search(q) and (u.filters.year_from or u.filters.year_to):
+        return "inspected"
     if not u.filters.local_authority:
         return None
     if _LEAD_Q.search(q):
@@ -105,6 +113,10 @@ def answer_fact(index: Index, u: Understanding, kind: str) -> FactAnswer | None:
     years = (u.filters.year_from, u.filters.year_to)
     if kind == "list":
         return _answer_list(index, u)
+    if kind == "change":
+        return _answer_change(index, u)
+    if kind == "inspected":
+        return _answer_inspected(index, u)
     lines, citations, facts = [], [], []
     for la in u.filters.local_authority:
         doc = _pick_report(index, la, years)
@@ -136,24 +148,115 @@ def answer_fact(index: Index, u: Understanding, kind: str) -> FactAnswer | None:
             cit = None
             for area in areas:
                 grade = doc.judgements.get(area)
-                label = AREA_LABELS[area].lower()
                 if grade is None:
-                    parts.append(f"{label}: not judged in this report")
+                    parts.append(f"{AREA_LABELS[area].lower()}: not judged in this report")
                     continue
-                area_cit = _table_citation(index, doc, len(citations) + 1, f"(?:{_AREA_LABEL_RE[area]})\\s*{_GRADE_TEXT}")
+                part, area_cit = _grade_part(index, doc, area, len(citations) + 1)
                 if area_cit is not None:
                     citations.append(area_cit)
-                    parts.append(f"{label}: {grade} [{area_cit.n}]")
-                else:
-                    parts.append(f"{label}: {grade}")
+                parts.append(part)
                 facts.append({"kind": "grade", "area": area, "value": grade, "doc_id": doc.doc_id})
-            lines.append(f"{la}, report published {_fmt(doc.published)} ({doc.framework or 'unknown framework'}): " + "; ".join(parts) + ".")
+            if not any(doc.judgements.get(a) for a in areas) and any(doc.judgements.values()):
+                # Reports from April 2026 have no overall-effectiveness judgement: say so, and give the ones it has.
+                judged = [a for a in AREAS if doc.judgements.get(a)]
+                parts = [" and ".join(AREA_LABELS[a].lower() for a in areas) + " is not judged in this report"]
+                for area in judged:
+                    part, area_cit = _grade_part(index, doc, area, len(citations) + 1)
+                    if area_cit is not None:
+                        citations.append(area_cit)
+                    parts.append(part)
+                    facts.append({"kind": "grade", "area": area, "value": doc.judgements[area], "doc_id": doc.doc_id})
+                lines.append(f"{la}, report published {_fmt(doc.published)} ({doc.framework or 'unknown framework'}): "
+                             + f"{parts[0]}; it gives {len(judged)} judgements: " + "; ".join(parts[1:]) + ".")
+            else:
+                lines.append(f"{la}, report published {_fmt(doc.published)} ({doc.framework or 'unknown framework'}): " + "; ".join(parts) + ".")
         if cit is not None:
             citations.append(cit)
     if not facts:
         return None if not lines else FactAnswer(" ".join(lines), citations, {"kind": kind, "value": None})
     fact = facts[0] if len(facts) == 1 else {"kind": kind, "value": facts[0]["value"], "values": facts}
     return FactAnswer("\n".join(lines), citations, fact)
+
+
+def _grade_part(index: Index, doc: DocumentInfo, area: str, n: int) -> tuple[str, Citation | None]:
+    """"help and protection: good [n]", cited to the judgement table's line when it is found there."""
+    grade = doc.judgements.get(area)
+    cit = _table_citation(index, doc, n, f"(?:{_AREA_LABEL_RE[area]})\\s*{_GRADE_TEXT}")
+    return f"{AREA_LABELS[area].lower()}: {grade}" + (f" [{n}]" if cit else ""), cit
+
+
+def _grades_in(text: str) -> list[str]:
+    return [g for g, p in _GRADE_WORDS.items() if re.search(p, text, re.I)]
+
+
+def _answer_change(index: Index, u: Understanding) -> FactAnswer | None:
+    """Councils whose judgement went from one grade in a report to another in their next report."""
+    m = _CHANGE.search(u.question)
+    before, after = _grades_in(m.group("before")), _grades_in(m.group("after"))
+    if len(before) != 1 or len(after) != 1:
+        return None
+    area = next((a for a in u.areas if a in AREAS), "overall_effectiveness")
+    label = AREA_LABELS[area].lower()
+    by_council: dict[str, list[DocumentInfo]] = {}
+    for d in index.reports():
+        if d.local_authority and d.judgements.get(area):
+            by_council.setdefault(d.local_authority, []).append(d)
+    if all(len(docs) < 2 for docs in by_council.values()):
+        return FactAnswer("This index holds one report per council, so it cannot show a change of grade; build it "
+                          "with every report (`ingest --all`) to compare a council's inspections.", [],
+                          {"kind": "change", "value": None})
+    citations: list[Citation] = []
+    rows, names = [], []
+    for la in sorted(by_council):
+        docs = sorted(by_council[la], key=sort_date)
+        for old, new in zip(docs, docs[1:]):
+            if old.judgements[area] == before[0] and new.judgements[area] == after[0]:
+                marks = []
+                for d in (old, new):
+                    cit = _table_citation(index, d, len(citations) + 1, f"(?:{_AREA_LABEL_RE[area]})\\s*{_GRADE_TEXT}")
+                    if cit is not None:
+                        citations.append(cit)
+                        marks.append(f" [{cit.n}]")
+                    else:
+                        marks.append("")
+                rows.append(f"{la}: {before[0]} ({_fmt(old.published)}){marks[0]} to {after[0]} ({_fmt(new.published)}){marks[1]}")
+                names.append(la)
+                break
+    checked = sum(1 for docs in by_council.values() if len(docs) > 1)
+    if not rows:
+        text = f"No council went from {before[0]} to {after[0]} for {label} between two of its indexed reports ({checked} council{'s' if checked != 1 else ''} with more than one report checked)."
+    else:
+        text = (f"{len(rows)} of {checked} council{'s' if checked != 1 else ''} with more than one indexed report went from {before[0]} to "
+                f"{after[0]} for {label} between one report and the next:\n" + "\n".join(f"- {r}" for r in rows))
+    return FactAnswer(text, citations, {"kind": "change", "area": area, "from": before[0], "to": after[0],
+                                        "value": "; ".join(names), "councils_checked": checked})
+
+
+def _answer_inspected(index: Index, u: Understanding) -> FactAnswer | None:
+    """The councils inspected in a year range (the inspection's own dates), each with its dates and grade."""
+    lo, hi = u.filters.year_from, u.filters.year_to
+    def inspected_in(d: DocumentInfo) -> bool:
+        years = {x.year for x in (d.inspection_start, d.inspection_end) if x}
+        return any((lo or 0) <= y <= (hi or 9999) for y in years)
+    docs = sorted((d for d in index.reports() if inspected_in(d)), key=lambda d: (sort_date(d), d.local_authority or ""))
+    span = str(lo) if lo == hi else f"{lo or '…'}-{hi or '…'}"
+    citations: list[Citation] = []
+    rows = []
+    for d in docs:
+        cit = _table_citation(index, d, len(citations) + 1, r"Inspection dates?:?\s*\d[\w ,–-]{0,40}?\d{4}")
+        mark = ""
+        if cit is not None:
+            citations.append(cit)
+            mark = f" [{cit.n}]"
+        overall = d.judgements.get("overall_effectiveness") or "no overall-effectiveness judgement (2026 format)"
+        dates = f"{_fmt(d.inspection_start)} to {_fmt(d.inspection_end)}" if d.inspection_start else "dates not stated"
+        rows.append(f"{d.local_authority}: inspected {dates}, published {_fmt(d.published)}; overall effectiveness: {overall}{mark}")
+    if not rows:
+        text = f"No indexed report is of an inspection in {span}."
+    else:
+        text = f"{len(rows)} indexed report{'s' if len(rows) != 1 else ''} of inspections in {span}:\n" + "\n".join(f"- {r}" for r in rows)
+    return FactAnswer(text, citations, {"kind": "inspected", "value": "; ".join(d.local_authority or "" for d in docs),
+                                        "reports": len(docs)})
 
 
 def _answer_list(index: Index, u: Understanding) -> FactAnswer | None:

@@ -142,8 +142,11 @@ class CouncilMatcher:
         words = re.split(r"[\s,-]+", lowered)
         if len(words) > 1 and words[0] not in _GENERIC and len(words[0]) >= 4:
             out.add(words[0])  # "Stoke", "Telford", "Bath"
-        if lowered.startswith("city of "):
+        # "City of London" is not "London": "the London Borough of Hackney" names another council.
+        if lowered.startswith("city of ") and lowered != "city of london":
             out.add(lowered[8:])
+        if lowered.startswith("st "):
+            out |= {"st. " + lowered[3:], "saint " + lowered[3:]}
         return out
 
     def find(self, text: str) -> list[tuple[str, int, int]]:
@@ -195,7 +198,8 @@ def understand(
 
     mentions = councils.find(question)
     las = list(dict.fromkeys(name for name, _, _ in mentions))
-    years = [int(y) for y in _YEAR.findall(question)]
+    # "the National Framework 2023", "the Children and Social Work Act 2017": that year names the document.
+    years = [int(y) for y in _YEAR.findall(_without_document_years(question))]
     stripped = question
     for _, s, e in sorted(mentions, key=lambda m: -m[1]):
         stripped = stripped[:s] + " " + stripped[e:]
@@ -284,6 +288,16 @@ def understand(
         filters=filters, detected=detected, areas=areas, terms=terms, expansions=expansions,
         unknown_places=unknown, truncated=truncated, concepts=concepts, documents=documents,
     )
+
+
+_NAME_YEAR = r"(?:\s*\(?(?:19[89]\d|20\d\d)\)?)?"
+
+
+def _without_document_years(question: str) -> str:
+    """The question with each framework document's name, and a year written with it, blanked out."""
+    for pattern in DOCUMENT_NAMES:
+        question = re.sub(f"(?:{pattern}){_NAME_YEAR}", lambda m: " " * len(m.group(0)), question, flags=re.I)
+    return question
 
 
 def _keeps_council(question: str, explicit: Filters) -> bool:

@@ -179,3 +179,15 @@ def test_the_answer_says_what_it_kept_and_where_the_filter_overrode_the_question
     overridden = assistant.ask("How is supervision in Norfolk?", filters=Filters(local_authority=["Stoke-on-Trent"]))
     assert overridden.filters["local_authority"] == ["Stoke-on-Trent"]
     assert any("names Norfolk" in n and "follows the filter" in n for n in overridden.notices), overridden.notices
+
+
+def test_counts_changes_and_inspections_by_year_come_from_the_metadata(assistant):
+    change = assistant.ask("Which councils improved from inadequate to requires improvement?")
+    assert change.fact["kind"] == "change" and change.fact["value"] == "Stoke-on-Trent" and not change.refused
+    assert "inadequate (18 March 2019) [1] to requires improvement (25 November 2022) [2]" in change.answer
+    assert [c.published.year for c in change.citations] == [2019, 2022]
+    inspected = assistant.ask("Which councils were inspected in 2025?")
+    assert inspected.fact == {"kind": "inspected", "value": "Stoke-on-Trent", "reports": 1}
+    assert "inspected 12 May 2025 to 23 May 2025" in inspected.answer and inspected.citations
+    count = assistant.ask("How many councils are rated outstanding?")
+    assert count.fact["kind"] == "list" and count.fact["value"] == "Norfolk" and count.answer.startswith("1 of 2 councils")

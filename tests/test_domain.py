@@ -79,3 +79,13 @@ def test_fact_questions_answer_when_a_reports_dates_were_not_found():
     grade = understand("What grade did Kent get?", matcher, Filters())
     fact = answer_fact(_Index(reports), grade, wants_fact(grade))
     assert fact.fact["doc_id"] == "k1", "the dated report is the latest; the undated one sorts first"
+
+
+def test_a_2026_report_has_no_overall_grade_and_the_answer_gives_its_four_judgements():
+    blackpool = _report("b1", "Blackpool", dt.date(2026, 7, 28), impact_of_leaders="outstanding",
+                        help_and_protection="good", children_in_care="outstanding", care_leavers="outstanding")
+    u = understand("What overall grade did Blackpool get in 2026?", CouncilMatcher(["Blackpool"]), Filters())
+    fact = answer_fact(_Index([blackpool]), u, wants_fact(u))
+    assert "overall effectiveness is not judged in this report; it gives 4 judgements" in fact.answer
+    assert "help and protection: good" in fact.answer
+    assert [v["value"] for v in fact.fact["values"]] == ["outstanding", "good", "outstanding", "outstanding"]

@@ -88,3 +88,33 @@ def test_the_question_and_a_chosen_filter_disagree():
     u = understand("supervision in Leeds in 2019", COUNCILS, Filters(local_authority=["Kent"], year_from=2023))
     assert u.filters.local_authority == ["Kent"] and u.detected["overridden_local_authority"] == ["Leeds"]
     assert u.detected["overridden_years"] == [2019, 2019]
+
+
+@pytest.mark.parametrize("question, document", [
+    ("What does the National Framework 2023 say about practice supervisors?", "national framework"),
+    ("Under the Children and Social Work Act 2017, what are the corporate parenting principles?", "social work act"),
+    ("What does Working Together (2023) say about strategy discussions?", "working together"),
+    ("What does KCSIE 2024 say about the DSL?", "keeping children safe"),
+])
+def test_a_year_in_a_documents_name_is_part_of_the_name(question, document):
+    u = understand(question, COUNCILS)
+    assert u.documents == [document]
+    assert u.filters.year_from is None and u.filters.year_to is None
+
+
+def test_a_year_beside_a_document_name_still_filters_the_reports():
+    u = understand("How did Kent meet Working Together in 2022?", COUNCILS)
+    assert (u.filters.year_from, u.filters.year_to) == (2022, 2022)
+
+
+@pytest.mark.parametrize("question, council", [
+    ("How is Leeds City Council doing on care leavers?", "Leeds"),
+    ("Is Hull City good at adoption?", "Kingston upon Hull"),
+    ("What did the report say about Leeds City's front door?", "Leeds"),
+    ("Care leavers in the London Borough of Hackney", "Hackney"),
+    ("St. Helens Council supervision", "St Helens"),
+    ("The Royal Borough of Greenwich and its care leavers", "Greenwich"),
+])
+def test_council_names_in_their_official_forms(question, council):
+    matcher = CouncilMatcher(["Leeds", "Kingston upon Hull", "Hackney", "City of London", "St Helens", "Greenwich"])
+    assert understand(question, matcher).filters.local_authority == [council]
