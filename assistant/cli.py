@@ -12,7 +12,7 @@ from typing import NoReturn
 
 import click
 
-from assistant.config import Settings, apply_offline_env, resolve_corpus
+from assistant.config import Settings, apply_offline_env, fetch_target, is_sample_corpus, resolve_corpus
 from assistant.domain import AREAS, FRAMEWORKS, GRADES
 
 apply_offline_env()
@@ -85,6 +85,10 @@ def ingest(corpus, index_dir, chroma_url, all_reports, no_embed, as_json) -> Non
     corpus = resolve_corpus(corpus)
     if not corpus.is_dir():
         fail(f"corpus folder not found: {corpus}")
+    if is_sample_corpus(corpus):
+        from assistant.sample import sample_notice
+
+        click.echo(sample_notice(), err=True)
     printer = ProgressPrinter(enabled=not as_json or sys.stderr.isatty())
     try:
         with printer:

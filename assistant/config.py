@@ -91,8 +91,13 @@ class Settings(BaseSettings):
                                description="Processes parsing documents in parallel")
 
 
+# A few real reports and two framework documents shipped with the code, so a first run works anywhere.
+SAMPLE_CORPUS = REPO_ROOT / "sample"
+
+
 def resolve_corpus(explicit: str | os.PathLike | None = None) -> Path:
-    """Command line, else OFSTED_CORPUS, else ./corpus when it holds documents, else ../shared/corpus."""
+    """Command line, else OFSTED_CORPUS, else ./corpus when it holds documents, else ../shared/corpus when it
+    exists, else the shipped sample (SAMPLE_CORPUS)."""
     if explicit:
         return Path(explicit)
     env = os.environ.get("OFSTED_CORPUS")
@@ -101,7 +106,28 @@ def resolve_corpus(explicit: str | os.PathLike | None = None) -> Path:
     local = Path("corpus")
     if local.is_dir() and any(p.is_file() and p.name != "README.md" for p in local.rglob("*")):
         return local
-    return Path("..") / "shared" / "corpus"
+    shared = Path("..") / "shared" / "corpus"
+    if shared.is_dir():
+        return shared
+    return SAMPLE_CORPUS
+
+
+def is_sample_corpus(folder: str | os.PathLike | None) -> bool:
+    """Whether a corpus folder (as given, or as an index's "corpus" meta records it) is the shipped sample."""
+    if not folder:
+        return False
+    try:
+        return Path(folder).resolve() == SAMPLE_CORPUS.resolve()
+    except OSError:
+        return False
+
+
+def fetch_target(explicit: str | os.PathLike | None = None) -> Path:
+    """Where `fetch` downloads to: the command line, else OFSTED_CORPUS, else ./corpus. Never the shared corpus
+    or the sample, which resolve_corpus may fall back to but which are not ours to add to."""
+    if explicit:
+        return Path(explicit)
+    return Path(os.environ.get("OFSTED_CORPUS") or "corpus")
 
 
 def embedder_path() -> Path:
