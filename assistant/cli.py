@@ -111,6 +111,37 @@ def ingest(corpus, index_dir, chroma_url, all_reports, no_embed, as_json) -> Non
 
 
 @cli.command()
+@click.argument("corpus", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--la", "las", multiple=True, help="Only this council (repeatable), e.g. --la Leeds --la Kent.")
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Only reports published on or after this date (YYYY-MM-DD).")
+@JSON_OPTION
+def fetch(corpus, las, since, as_json) -> None:
+    """Download councils' children's services inspection reports from Ofsted's reports site into a corpus folder
+    (default: OFSTED_CORPUS or ./corpus). Only files not already there are downloaded; then run `ingest`."""
+    from assistant.fetch import FetchError, fetch_reports
+    from assistant.terminal import ProgressPrinter, print_fetch_summary
+
+    settings = Settings()
+    corpus = fetch_target(corpus)
+    if is_sample_corpus(corpus):
+        fail("the shipped sample is not a download folder: fetch into ./corpus (the default) or another folder")
+    printer = ProgressPrinter(enabled=not as_json or sys.stderr.isatty())
+    try:
+        with printer:
+            summary = fetch_reports(corpus, settings, las=las, since=since.date() if since else None,
+                                    progress=printer.update)
+    except FetchError as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"the corpus folder {corpus} could not be written: {exc.strerror or exc}")
+    if as_json:
+        click.echo(json.dumps(summary.model_dump(), indent=2))
+    else:
+        print_fetch_summary(summary)
+
+
+@cli.command()
 @INDEX_OPTION
 @JSON_OPTION
 def documents(index_dir, as_json) -> None:

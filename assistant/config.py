@@ -90,6 +90,14 @@ class Settings(BaseSettings):
     parse_workers: int = Field(default_factory=lambda: max(1, min(4, os.cpu_count() or 1)),
                                description="Processes parsing documents in parallel")
 
+    # `fetch` (politeness towards Ofsted's reports site; the page shapes are documented in assistant/fetch.py).
+    fetch_base_url: str = _knob("https://reports.ofsted.gov.uk", "Ofsted's reports site, searched by `fetch`")
+    fetch_delay: float = _knob(2.0, "Seconds between two requests to the site: one request at a time, never faster")
+    fetch_timeout: float = _knob(30.0, "Seconds to wait for the site to answer one request before it counts as failed")
+    fetch_retries: int = _knob(3, "Retries of a request that timed out, could not connect or got a 429/5xx answer")
+    fetch_backoff: float = _knob(5.0, "Seconds before the first retry; each further retry waits twice as long")
+    fetch_page_size: int = _knob(100, "Search results asked for per page (the site gives at most 100)")
+
 
 # A few real reports and two framework documents shipped with the code, so a first run works anywhere.
 SAMPLE_CORPUS = REPO_ROOT / "sample"
