@@ -12,7 +12,7 @@ from typing import NoReturn
 
 import click
 
-from assistant.config import Settings, apply_offline_env, resolve_corpus
+from assistant.config import Settings, apply_offline_env, fetch_target, is_sample_corpus, resolve_corpus
 from assistant.domain import AREAS, FRAMEWORKS, GRADES
 
 apply_offline_env()
@@ -85,6 +85,10 @@ def ingest(corpus, index_dir, chroma_url, all_reports, no_embed, as_json) -> Non
     corpus = resolve_corpus(corpus)
     if not corpus.is_dir():
         fail(f"corpus folder not found: {corpus}")
+    if is_sample_corpus(corpus):
+        from assistant.sample import sample_notice
+
+        click.echo(sample_notice(), err=True)
     printer = ProgressPrinter(enabled=not as_json or sys.stderr.isatty())
     try:
         with printer:
@@ -104,6 +108,37 @@ def ingest(corpus, index_dir, chroma_url, all_reports, no_embed, as_json) -> Non
             "documents", "pages", "chunks", "embedded", "reused", "skipped", "seconds"}), indent=2))
     else:
         print_summary(summary)
+
+
+@cli.command()
+@click.argument("corpus", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--la", "las", multiple=True, help="Only this council (repeatable), e.g. --la Leeds --la Kent.")
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Only reports published on or after this date (YYYY-MM-DD).")
+@JSON_OPTION
+def fetch(corpus, las, since, as_json) -> None:
+    """Download councils' children's services inspection reports from Ofsted's reports site into a corpus folder
+    (default: OFSTED_CORPUS or ./corpus). Only files not already there are downloaded; then run `ingest`."""
+    from assistant.fetch import FetchError, fetch_reports
+    from assistant.terminal import ProgressPrinter, print_fetch_summary
+
+    settings = Settings()
+    corpus = fetch_target(corpus)
+    if is_sample_corpus(corpus):
+        fail("the shipped sample is not a download folder: fetch into ./corpus (the default) or another folder")
+    printer = ProgressPrinter(enabled=not as_json or sys.stderr.isatty())
+    try:
+        with printer:
+            summary = fetch_reports(corpus, settings, las=las, since=since.date() if since else None,
+                                    progress=printer.update)
+    except FetchError as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"the corpus folder {corpus} could not be written: {exc.strerror or exc}")
+    if as_json:
+        click.echo(json.dumps(summary.model_dump(), indent=2))
+    else:
+        print_fetch_summary(summary)
 
 
 @cli.command()

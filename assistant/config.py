@@ -90,9 +90,22 @@ class Settings(BaseSettings):
     parse_workers: int = Field(default_factory=lambda: max(1, min(4, os.cpu_count() or 1)),
                                description="Processes parsing documents in parallel")
 
+    # `fetch` (politeness towards Ofsted's reports site; the page shapes are documented in assistant/fetch.py).
+    fetch_base_url: str = _knob("https://reports.ofsted.gov.uk", "Ofsted's reports site, searched by `fetch`")
+    fetch_delay: float = _knob(2.0, "Seconds between two requests to the site: one request at a time, never faster")
+    fetch_timeout: float = _knob(30.0, "Seconds to wait for the site to answer one request before it counts as failed")
+    fetch_retries: int = _knob(3, "Retries of a request that timed out, could not connect or got a 429/5xx answer")
+    fetch_backoff: float = _knob(5.0, "Seconds before the first retry; each further retry waits twice as long")
+    fetch_page_size: int = _knob(100, "Search results asked for per page (the site gives at most 100)")
+
+
+# A few real reports and two framework documents shipped with the code, so a first run works anywhere.
+SAMPLE_CORPUS = REPO_ROOT / "sample"
+
 
 def resolve_corpus(explicit: str | os.PathLike | None = None) -> Path:
-    """Command line, else OFSTED_CORPUS, else ./corpus when it holds documents, else ../shared/corpus."""
+    """Command line, else OFSTED_CORPUS, else ./corpus when it holds documents, else ../shared/corpus when it
+    exists, else the shipped sample (SAMPLE_CORPUS)."""
     if explicit:
         return Path(explicit)
     env = os.environ.get("OFSTED_CORPUS")
@@ -101,7 +114,28 @@ def resolve_corpus(explicit: str | os.PathLike | None = None) -> Path:
     local = Path("corpus")
     if local.is_dir() and any(p.is_file() and p.name != "README.md" for p in local.rglob("*")):
         return local
-    return Path("..") / "shared" / "corpus"
+    shared = Path("..") / "shared" / "corpus"
+    if shared.is_dir():
+        return shared
+    return SAMPLE_CORPUS
+
+
+def is_sample_corpus(folder: str | os.PathLike | None) -> bool:
+    """Whether a corpus folder (as given, or as an index's "corpus" meta records it) is the shipped sample."""
+    if not folder:
+        return False
+    try:
+        return Path(folder).resolve() == SAMPLE_CORPUS.resolve()
+    except OSError:
+        return False
+
+
+def fetch_target(explicit: str | os.PathLike | None = None) -> Path:
+    """Where `fetch` downloads to: the command line, else OFSTED_CORPUS, else ./corpus. Never the shared corpus
+    or the sample, which resolve_corpus may fall back to but which are not ours to add to."""
+    if explicit:
+        return Path(explicit)
+    return Path(os.environ.get("OFSTED_CORPUS") or "corpus")
 
 
 def embedder_path() -> Path:

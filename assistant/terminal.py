@@ -86,3 +86,19 @@ def print_answer(a: Answer) -> None:
     applied = {k: v for k, v in a.filters.items() if v}
     if applied:
         out.print(f"\nFilters: {applied}", style="dim", markup=False, highlight=False)
+
+
+def print_fetch_summary(s) -> None:
+    """A FetchSummary (assistant/fetch.py): counts, then each new and each failed file."""
+    table = Table(title="Fetch summary", show_header=False)
+    for label, value in [("councils", s.councils), ("new files", len(s.new)), ("unchanged", len(s.unchanged)),
+                         ("failed", len(s.failed)), ("seconds", s.seconds)]:
+        table.add_row(label, str(value))
+    out.print(table)
+    # soft_wrap: one file a line, never broken at the terminal's width, so the lines can be grepped.
+    for item in s.new:
+        out.print(f"  new {item.path}", markup=False, highlight=False, soft_wrap=True)
+    for item in s.failed:
+        out.print(f"  failed {item.path or item.url}: {item.reason} ({item.url})", markup=False, highlight=False, soft_wrap=True)
+    if s.failed:
+        out.print("Failed files are tried again on the next run.", markup=False, highlight=False, soft_wrap=True)

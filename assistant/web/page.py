@@ -23,6 +23,7 @@ from assistant.api import Assistant
 from assistant.feedback import RATINGS, feedback_record
 from assistant.domain import AREA_LABELS, AREAS, GRADES, report_year
 from assistant.models import Citation, Filters
+from assistant.sample import page_notice
 from assistant.web import render
 from assistant.web.export import write_docx, write_markdown
 from assistant.web.render import Turn
@@ -202,6 +203,8 @@ class ChatPage:
 
             gr.Markdown("## Inspection Assistant\nCited answers from Ofsted children\u2019s services inspection reports "
                         "and the framework documents, on this computer only.")
+            notice = page_notice(self.index)
+            gr.Markdown(notice, visible=bool(notice), elem_id="ia-sample-notice")
             with gr.Tabs(selected="chat") as tabs:
                 with gr.Tab("Chat", id="chat"):
                     conversation = gr.HTML(render.render_conversation([]), js_on_load=CONVERSATION_JS,
@@ -484,6 +487,8 @@ class ChatPage:
                  f"ingest running: **{'yes' if running else 'no'}** \u00b7 **{len(skipped)}** files skipped")
         if embeddable and embedded < embeddable:
             state += "\n\nUntil every passage is embedded, answers rely more on keyword search."
+        if notice := page_notice(self.index):
+            state = f"{notice}\n\n{state}"
         las = sorted({d.local_authority for d in docs if d.local_authority})
         years = sorted({y for d in docs if (y := report_year(d))})
         year_choices = [ANY] + [str(y) for y in years]
