@@ -6,6 +6,7 @@ import threading
 import time
 from pathlib import Path
 
+from assistant import spelling
 from assistant.answers import build_citations, evidence_strength, order_key, related_citations, select_sentences
 from assistant.config import Settings, apply_offline_env
 from assistant.domain import report_date, report_year
@@ -54,12 +55,21 @@ class Assistant:
         if not re.search(r"\w", question):
             return self._answer(question.strip(), EMPTY_MESSAGE, True, [], filters, started)
         u = understand(question, self.councils, filters, history, self.settings.max_question_chars)
+        fixes = spelling.corrections(u.question, u.terms, self.index.vocabulary(), self._stem_is_indexed)
+        if fixes:  # search with the words the documents use, and say so
+            u = understand(spelling.apply(u.question, fixes), self.councils, filters, history,
+                           self.settings.max_question_chars)
+            u.detected["spelling"] = fixes
         ans = self._respond(u, filters, started)
         ans.detected = {k: v for k, v in u.detected.items() if v}
         return ans
 
     def _respond(self, u: Understanding, filters: Filters, started: float) -> Answer:
         notices = scope_notices(u, filters)
+        if u.detected.get("spelling"):
+            fixed = u.detected["spelling"]
+            notices.append("Showing results for " + ", ".join(f"\u201c{w}\u201d" for w in fixed.values())
+                           + " (the indexed documents never use " + ", ".join(f"\u201c{w}\u201d" for w in fixed) + ").")
         if u.truncated:
             notices.append(f"Your question was longer than {self.settings.max_question_chars} characters; only its start was used.")
         unknown = [n for n in filters.local_authority if self.councils.resolve(n) is None]
@@ -87,6 +97,10 @@ class Assistant:
                 ans.fact = fact.fact
                 return ans
         return self._passages(u, started, notices)
+
+    def _stem_is_indexed(self, word: str) -> bool:
+        keyword = self.index.keyword()
+        return keyword is not None and keyword.idf(stem(word)) < keyword.idf("\u0000absent")
 
     def _named_documents(self, names: list[str]) -> list[str]:
         """Framework documents whose title or file name contains a name used in the question."""

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import gc
+import json
 import threading
 import uuid
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from assistant.config import Settings
 from assistant.documents.boilerplate import NOT_EMBEDDED
 from assistant.domain import AREAS
 from assistant.embedding import configure_llama_index
-from assistant.keyword import KeywordIndex
+from assistant.keyword import VOCABULARY_FILE, KeywordIndex, vocabulary
 from assistant.locking import is_locked
 from assistant.models import DocumentInfo
 from assistant.store import Store
@@ -83,6 +84,7 @@ class Index:
         self._vector_store = None
         self._vector_index = None  # llama-index's VectorStoreIndex over the store, built on first dense search
         self._opened_at: tuple[str, int] | None = None
+        self._vocabulary: tuple[KeywordIndex, dict[str, int]] | None = None
 
     # documents
     def stamp(self) -> str:
@@ -129,6 +131,20 @@ class Index:
                 except FileNotFoundError:
                     return None
             return self._keyword
+
+    def vocabulary(self) -> dict[str, int]:
+        """word -> passages using it, as saved with the keyword index (counted here for an index built before
+        the keyword index saved it)."""
+        with self._lock:
+            keyword = self.keyword()
+            if keyword is None:
+                return {}
+            if self._vocabulary is None or self._vocabulary[0] is not keyword:
+                saved = keyword.folder / VOCABULARY_FILE
+                words = json.loads(saved.read_text()) if saved.exists() else vocabulary(
+                    r["text"] for r in self.store.all_chunk_rows("text"))
+                self._vocabulary = (keyword, words)
+            return self._vocabulary[1]
 
     def table(self) -> ChunkTable | None:
         with self._lock:

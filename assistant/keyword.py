@@ -8,7 +8,9 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import shutil
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -17,8 +19,18 @@ from assistant.store import Store
 
 BM25_DIR = "bm25"
 IDS_FILE = "chunk_ids.json"
+VOCABULARY_FILE = "vocabulary.json"  # word -> how many passages use it, for spelling suggestions
+_VOCABULARY_WORD = re.compile(r"[a-z]{4,}")
 # Keep tokens such as "s20", "s47", "16-" parts and "CP": words of 2+ word characters.
 TOKEN_PATTERN = r"(?u)\b\w\w+\b"
+
+
+def vocabulary(texts) -> dict[str, int]:
+    """Lower-case words of four or more letters -> the number of passages using them."""
+    counts: Counter = Counter()
+    for text in texts:
+        counts.update(set(_VOCABULARY_WORD.findall(text.lower())))
+    return dict(counts)
 
 
 def bm25_text(context: str | None, text: str) -> str:
@@ -46,6 +58,7 @@ def build(store: Store, index_dir: Path) -> int:
     # text again, and the chunk ids in order are all a search needs to find its rows in SQLite.
     retriever.bm25.save(str(fresh))
     (fresh / IDS_FILE).write_text(json.dumps([r["chunk_id"] for r in rows]))
+    (fresh / VOCABULARY_FILE).write_text(json.dumps(vocabulary(r["text"] for r in rows)))
     shutil.rmtree(old, ignore_errors=True)
     if target.exists():
         os.replace(target, old)

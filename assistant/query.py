@@ -63,6 +63,32 @@ OUTSIDE_ENGLAND = re.compile(
     r"\b(?:scotland|scottish|northern ireland|isle of man|jersey|guernsey|care inspectorate(?: wales)?|"
     r"estyn|rqia)\b", re.I)
 
+# Everyday words for strengths and weaknesses. They say what kind of finding is wanted, not what about: they
+# are not part of the topic (so a word the reports never use, such as "struggling", cannot refuse a question),
+# and the reports' own words for that kind of finding are searched beside the topic.
+EVALUATIVE = {
+    "weakness": re.compile(
+        r"\b(?:go(?:ing|ne)? wrong|struggl\w*|fall(?:ing|en)? (?:behind|apart|short)|fell (?:behind|apart|short)|"
+        r"fail(?:ing|ed|s)?|weak(?:ness(?:es)?)?|problems?|worries|worried|shortcomings?|bad(?:ly)?|"
+        r"not (?:working|good enough|doing well)|what needs to improve|areas? for improvement)\b", re.I),
+    "strength": re.compile(
+        r"\b(?:do(?:ing|es)? well|works? well|working well|what works(?: well)?|strengths?|good at|excel\w*|"
+        r"succeed\w*|successful(?:ly)?)\b", re.I),
+}
+TONE_VOCABULARY = {
+    "weakness": "weaknesses not consistently too many delays insufficient inconsistent variable improve",
+    "strength": "strengths effective strong consistently well",
+}
+
+
+def evaluative_tone(text: str) -> tuple[str | None, str]:
+    """("weakness" | "strength" | None, the text without its evaluative words)."""
+    for tone, pattern in EVALUATIVE.items():
+        if pattern.search(text):
+            return tone, pattern.sub(" ", text)
+    return None, text
+
+
 # A question across councils, or about the country, keeps no council from an earlier turn.
 _ACROSS_COUNCILS = re.compile(
     r"\b(?:other|all|any|every|elsewhere|nationally|across|england|country)\b"
@@ -204,6 +230,11 @@ def understand(
     for _, s, e in sorted(mentions, key=lambda m: -m[1]):
         stripped = stripped[:s] + " " + stripped[e:]
     stripped = _YEAR.sub(" ", stripped)
+    # "Where is Sandwell struggling with care leavers?": the topic is care leavers, the tone is weakness.
+    tone, untoned = evaluative_tone(stripped)
+    if tone and content_terms(untoned):
+        stripped = untoned
+        detected["tone"] = tone
     terms = content_terms(stripped)
 
     previous = [_sanitise(h)[:max_chars] for h in (history or []) if h and h.strip()]
@@ -277,7 +308,7 @@ def understand(
     concepts = find_concepts(topic if detected.get("inherited_topic") else stripped, glossary)
     expansions = [alt for concept in concepts for alt in concept[1:]]
     search_text = topic
-    expansion_text = " ".join(expansions)
+    expansion_text = " ".join(expansions + ([TONE_VOCABULARY[detected["tone"]]] if detected.get("tone") else []))
     # The embedder reads the question without the council and year, which the filters already enforce.
     dense_text = " ".join(_YEAR.sub(" ", stripped).split())
     if detected.get("inherited_topic"):

@@ -191,3 +191,10 @@ def test_counts_changes_and_inspections_by_year_come_from_the_metadata(assistant
     assert "inspected 12 May 2025 to 23 May 2025" in inspected.answer and inspected.citations
     count = assistant.ask("How many councils are rated outstanding?")
     assert count.fact["kind"] == "list" and count.fact["value"] == "Norfolk" and count.answer.startswith("1 of 2 councils")
+
+
+def test_a_misspelt_word_is_corrected_and_the_answer_says_so(assistant):
+    ans = assistant.ask("what did inspectors say about supervison in stoke in 2019?")
+    assert not ans.refused and ans.detected["spelling"] == {"supervison": "supervision"}
+    assert any(n.startswith("Showing results for \u201csupervision\u201d") for n in ans.notices)
+    assert any("one-to-one case supervision" in c.quote for c in ans.citations)

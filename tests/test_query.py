@@ -118,3 +118,20 @@ def test_a_year_beside_a_document_name_still_filters_the_reports():
 def test_council_names_in_their_official_forms(question, council):
     matcher = CouncilMatcher(["Leeds", "Kingston upon Hull", "Hackney", "City of London", "St Helens", "Greenwich"])
     assert understand(question, matcher).filters.local_authority == [council]
+
+
+@pytest.mark.parametrize("question, tone, topic", [
+    ("Where is Kent struggling with care leavers?", "weakness", "care leavers"),
+    ("What is going wrong at Kent's front door?", "weakness", "front door"),
+    ("Is Leeds falling behind on care leavers?", "weakness", "care leavers"),
+    ("What works well in Leeds for children in care?", "strength", "children care"),
+    ("What are the strengths of Kent's front door?", "strength", "front door"),
+])
+def test_evaluative_words_set_the_tone_not_the_topic(question, tone, topic):
+    u = understand(question, COUNCILS)
+    assert u.detected["tone"] == tone and u.search_text == topic
+    assert "consistently" in u.expansion_text  # the reports' own words for strengths and weaknesses
+
+
+def test_a_question_that_is_only_evaluative_keeps_its_words():
+    assert "tone" not in understand("What are the strengths?", COUNCILS).detected
