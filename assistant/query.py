@@ -11,6 +11,7 @@ from pathlib import Path
 from assistant.models import Filters
 
 GLOSSARY_FILE = Path(__file__).parent / "data" / "glossary.json"
+ABBREVIATIONS_FILE = Path(__file__).parent / "data" / "abbreviations.json"
 
 # Place names that are also everyday words: only recognised when written with a capital letter.
 _COMMON_WORDS = {"reading", "bury", "bath", "hull", "poole", "kent", "brent", "sutton", "derby", "halton", "wigan"}
@@ -63,9 +64,8 @@ OUTSIDE_ENGLAND = re.compile(
     r"\b(?:scotland|scottish|northern ireland|isle of man|jersey|guernsey|care inspectorate(?: wales)?|"
     r"estyn|rqia)\b", re.I)
 
-# Everyday words for strengths and weaknesses. They say what kind of finding is wanted, not what about: they
-# are not part of the topic (so a word the reports never use, such as "struggling", cannot refuse a question),
-# and the reports' own words for that kind of finding are searched beside the topic.
+# Everyday words for strengths and weaknesses. They say what kind of finding is wanted, not what about, so they
+# are no concept of the topic (detected["tone"] keeps them for composing the answer).
 EVALUATIVE = {
     "weakness": re.compile(
         r"\b(?:go(?:ing|ne)? wrong|struggl\w*|fall(?:ing|en)? (?:behind|apart|short)|fell (?:behind|apart|short)|"
@@ -75,10 +75,8 @@ EVALUATIVE = {
         r"\b(?:do(?:ing|es)? well|works? well|working well|what works(?: well)?|strengths?|good at|excel\w*|"
         r"succeed\w*|successful(?:ly)?)\b", re.I),
 }
-TONE_VOCABULARY = {
-    "weakness": "weaknesses not consistently too many delays insufficient inconsistent variable improve",
-    "strength": "strengths effective strong consistently well",
-}
+def _toneless(text: str, detected: dict) -> str:
+    return evaluative_tone(text)[1] if detected.get("tone") else text
 
 
 def evaluative_tone(text: str) -> tuple[str | None, str]:
@@ -119,9 +117,28 @@ class Understanding:
 
 
 @lru_cache(maxsize=4)
-def load_glossary(path: str = str(GLOSSARY_FILE)) -> list[list[str]]:
+def load_glossary(path: str = str(GLOSSARY_FILE), grown: str = str(ABBREVIATIONS_FILE)) -> list[list[str]]:
+    """The hand-written glossary, grown by the abbreviations the documents define (scripts/grow_glossary.py):
+    each joins the group of its long form, or makes a group of its own. The hand-written entries win."""
     data = json.loads(Path(path).read_text(encoding="utf-8"))
-    return [[t.lower() for t in group] for group in data["groups"]]
+    groups = [[t.lower() for t in group] for group in data["groups"]]
+    known = {t for group in groups for t in group}
+    for abbreviation, long_form in json.loads(Path(grown).read_text(encoding="utf-8"))["groups"]:
+        if abbreviation in known:
+            continue
+        home = next((g for g in groups if long_form in g), None)
+        if home is not None:
+            home.append(abbreviation)
+        else:
+            groups.append([long_form, abbreviation])
+        known |= {abbreviation, long_form}
+    return groups
+
+
+@lru_cache(maxsize=4)
+def written_in_capitals(grown: str = str(ABBREVIATIONS_FILE)) -> frozenset[str]:
+    """The grown abbreviations: recognised only when written in capitals ("PEP", not "pep talk")."""
+    return frozenset(a for a, _ in json.loads(Path(grown).read_text(encoding="utf-8"))["groups"])
 
 
 def find_concepts(text: str, glossary: list[list[str]]) -> list[list[str]]:
@@ -131,8 +148,11 @@ def find_concepts(text: str, glossary: list[list[str]]) -> list[list[str]]:
     lowered = " " + re.sub(r"[^\w&'-]+", " ", text.lower()) + " "
     concepts: list[list[str]] = []
     phrases = sorted({t for group in glossary for t in group}, key=len, reverse=True)
+    cased = written_in_capitals()
     for phrase in phrases:
         if f" {phrase} " not in lowered:
+            continue
+        if phrase in cased and not re.search(rf"(?<![\w-]){re.escape(phrase.upper())}s?(?![\w-])", text):
             continue
         group = next(g for g in glossary if phrase in g)
         concepts.append([phrase, *[t for t in group if t != phrase]])
@@ -233,7 +253,6 @@ def understand(
     # "Where is Sandwell struggling with care leavers?": the topic is care leavers, the tone is weakness.
     tone, untoned = evaluative_tone(stripped)
     if tone and content_terms(untoned):
-        stripped = untoned
         detected["tone"] = tone
     terms = content_terms(stripped)
 
@@ -305,10 +324,12 @@ def understand(
             stripped = re.sub(pattern, " ", stripped, flags=re.I)
     areas = [area for area, pattern in AREA_WORDS.items() if re.search(pattern, question, re.I)]
     topic = " ".join(terms)
-    concepts = find_concepts(topic if detected.get("inherited_topic") else stripped, glossary)
+    # The evaluative words stay in the words searched (they find "worries" where inspectors wrote it), but
+    # are no concept of the topic: a word the reports never use ("struggling") cannot refuse the question.
+    concepts = find_concepts(topic if detected.get("inherited_topic") else _toneless(stripped, detected), glossary)
     expansions = [alt for concept in concepts for alt in concept[1:]]
     search_text = topic
-    expansion_text = " ".join(expansions + ([TONE_VOCABULARY[detected["tone"]]] if detected.get("tone") else []))
+    expansion_text = " ".join(expansions)
     # The embedder reads the question without the council and year, which the filters already enforce.
     dense_text = " ".join(_YEAR.sub(" ", stripped).split())
     if detected.get("inherited_topic"):
