@@ -7,7 +7,15 @@ import time
 from pathlib import Path
 
 from assistant import spelling
-from assistant.answers import build_citations, evidence_strength, order_key, related_citations, select_sentences
+from assistant.answers import (
+    build_citations,
+    concept_weights,
+    concepts,
+    evidence_strength,
+    order_key,
+    related_citations,
+    select_sentences,
+)
 from assistant.config import Settings, apply_offline_env
 from assistant.domain import report_date, report_year
 from assistant.facts import answer_fact, wants_fact
@@ -60,12 +68,17 @@ class Assistant:
             u = understand(spelling.apply(u.question, fixes), self.councils, filters, history,
                            self.settings.max_question_chars)
             u.detected["spelling"] = fixes
+        if len(u.concepts) > self.settings.long_question_concepts:
+            u = self._key_phrases(u)
         ans = self._respond(u, filters, started)
         ans.detected = {k: v for k, v in u.detected.items() if v}
         return ans
 
     def _respond(self, u: Understanding, filters: Filters, started: float) -> Answer:
         notices = scope_notices(u, filters)
+        if u.detected.get("key_phrases"):
+            notices.append("Your question is long, so it was searched for its key phrases: "
+                           + ", ".join(u.detected["key_phrases"]) + ".")
         if u.detected.get("spelling"):
             fixed = u.detected["spelling"]
             notices.append("Showing results for " + ", ".join(f"\u201c{w}\u201d" for w in fixed.values())
@@ -97,6 +110,22 @@ class Assistant:
                 ans.fact = fact.fact
                 return ans
         return self._passages(u, started, notices)
+
+    def _key_phrases(self, u: Understanding) -> Understanding:
+        """A pasted paragraph asks about its telling phrases, not every word: search with the rarest of them
+        (the glossary's phrases and the words few passages use), in the paragraph's order."""
+        keyword = self.index.keyword()
+        never = keyword.idf("\u0000absent") if keyword is not None else float("inf")
+        weights = concept_weights(self.index, concepts(u))
+        # A word at the highest weight is in no passage: a typo, or a word the keyword index skips ("however").
+        telling = [i for i in range(len(u.concepts)) if weights[i] < never]
+        ranked = sorted(telling, key=lambda i: -weights[i])[:self.settings.key_phrases]
+        phrases = [u.concepts[i][0] for i in sorted(ranked)]
+        short = understand(" ".join(phrases), self.councils, u.filters, None, self.settings.max_question_chars)
+        short.question = u.question
+        short.dense_text = u.dense_text  # the embedder reads the paragraph itself (up to its 256 word-pieces)
+        short.detected = {**u.detected, **short.detected, "key_phrases": phrases}
+        return short
 
     def _stem_is_indexed(self, word: str) -> bool:
         keyword = self.index.keyword()
@@ -132,7 +161,9 @@ class Assistant:
         retriever = Retriever(self.index, s)
         hits = retriever.search(u.search_text, u.dense_text, u.filters, k=s.answer_chunks, boost_areas=u.areas,
                                expansion_text=u.expansion_text,
-                               boost_kind="framework" if u.detected.get("normative") else None)
+                               boost_kind="framework" if u.detected.get("normative") else None,
+                               # Across councils, many councils' findings rather than one report's paragraphs.
+                               per_report=None if u.filters.local_authority or u.filters.doc_id else s.theme_per_report)
         if retriever.last_dense_error:
             notices.append("Meaning-based search failed for this question, so this answer comes from keyword search "
                            f"only ({retriever.last_dense_error[:120]}).")

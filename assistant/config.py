@@ -51,6 +51,7 @@ class Settings(BaseSettings):
     dense_weight: float = _knob(1.0, "RRF weight of dense search (0 turns it off)")
     expansion_weight: float = _knob(0.5, "RRF weight of BM25 over glossary equivalents ('s20' for 'section 20')")
     kind_boost: float = _knob(2.0, "Score factor for framework passages on 'must / should / how often' questions")
+    theme_per_report: int = _knob(2, "A question naming no council takes at most this many passages from one report")
     area_boost: float = _knob(1.15, "Score factor for passages in the judgement area the question names "
                                     "(care leavers, help and protection...)")
     chroma_ef_search: int = _knob(400, "Chroma's HNSW search breadth: its default 100 found 94% of the exact top 80 "
@@ -60,6 +61,9 @@ class Settings(BaseSettings):
     answer_chunks: int = _knob(12, "Fused passages an answer draws its sentences from")
     max_sentences: int = _knob(8, "Most sentences quoted in one answer")
     max_question_chars: int = _knob(2000, "Longer questions are cut (at a word boundary) to this many characters")
+    long_question_concepts: int = _knob(24, "A question with more concepts than this is pasted text: it is searched "
+                                            "for its key phrases instead (a 3-sentence paragraph has about 25)")
+    key_phrases: int = _knob(10, "How many of a pasted text's rarest phrases are searched")
     sentence_rank_weight: float = _knob(0.6, "Sentence score: weight of 1 / (1 + the passage's fused rank), added "
                                              "to the share of the question's concepts the sentence names")
     sentence_fused_weight: float = _knob(12.0, "Sentence score: weight of the passage's fused RRF score (about "

@@ -116,7 +116,10 @@ class Retriever:
     def search(
         self, keyword_text: str, dense_text: str, filters: Filters, k: int = 10,
         boost_areas: list[str] | None = None, expansion_text: str = "", boost_kind: str | None = None,
+        per_report: int | None = None,
     ) -> list[Hit]:
+        """The k best fused hits. `per_report` caps how many come from one report, so a question across
+        councils hears from many of them (framework documents are not capped)."""
         s = self.settings
         allowed = self.allowed_docs(filters)
         if allowed is not None and not allowed:
@@ -139,7 +142,7 @@ class Retriever:
             hit.dense_rank, hit.dense_score = rank, score
             hit.score += s.dense_weight / (s.rrf_k + rank)
         rows = self.index.store.chunks_by_id(hits.keys())
-        kinds = {d.doc_id: d.kind for d in self.index.documents().values()} if boost_kind else {}
+        kinds = {d.doc_id: d.kind for d in self.index.documents().values()} if boost_kind or per_report else {}
         out = []
         for hit in hits.values():
             row = rows.get(hit.chunk_id)
@@ -152,4 +155,20 @@ class Retriever:
             hit.row = row
             out.append(hit)
         out.sort(key=lambda h: -h.score)
-        return out[:k]
+        return diversify(out, k, per_report, kinds) if per_report else out[:k]
+
+
+def diversify(hits: list[Hit], k: int, per_report: int, kinds: dict[str, str]) -> list[Hit]:
+    """The first k hits (best first) taking at most `per_report` from any one report."""
+    taken: dict[str, int] = {}
+    out = []
+    for hit in hits:
+        doc_id = hit.row["doc_id"]
+        if kinds.get(doc_id) == "report":
+            if taken.get(doc_id, 0) >= per_report:
+                continue
+            taken[doc_id] = taken.get(doc_id, 0) + 1
+        out.append(hit)
+        if len(out) >= k:
+            break
+    return out

@@ -198,3 +198,32 @@ def test_a_misspelt_word_is_corrected_and_the_answer_says_so(assistant):
     assert not ans.refused and ans.detected["spelling"] == {"supervison": "supervision"}
     assert any(n.startswith("Showing results for \u201csupervision\u201d") for n in ans.notices)
     assert any("one-to-one case supervision" in c.quote for c in ans.citations)
+
+
+PASTED = ("Two models of social work practice have been introduced, but neither are fully embedded. Social workers "
+          "identify the actions they need to take and prioritise their own work, and nobody gives them case direction "
+          "or challenge. For many this results in significant issues not being addressed, a lack of progress of plans, "
+          "and children remaining in unsafe environments. Inspectors met a considerable number of dedicated and "
+          "committed social workers. Which report says this, and what else did it find?")
+
+
+def test_a_pasted_paragraph_is_searched_for_its_key_phrases(assistant):
+    ans = assistant.ask(PASTED)
+    assert not ans.refused
+    assert any(n.startswith("Your question is long, so it was searched for its key phrases") for n in ans.notices)
+    assert len(ans.detected["key_phrases"]) <= assistant.settings.key_phrases
+    assert any(c.path == STOKE_2019 for c in ans.citations), [c.path for c in ans.citations]
+
+
+def test_a_question_across_councils_hears_from_many_reports(assistant):
+    ans = assistant.ask("What are common weaknesses in management oversight?")
+    rows = assistant.index.store.chunks_by_id(ans.retrieved)
+    docs = assistant.index.documents()
+    per_report = {}
+    for cid in ans.retrieved:
+        doc_id = rows[cid]["doc_id"]
+        if docs[doc_id].kind == "report":
+            per_report[doc_id] = per_report.get(doc_id, 0) + 1
+    assert len(per_report) >= 3 and max(per_report.values()) <= assistant.settings.theme_per_report
+    one_council = assistant.ask("What are the weaknesses in management oversight in Stoke-on-Trent in 2019?")
+    assert len({rows["doc_id"] for rows in assistant.index.store.chunks_by_id(one_council.retrieved).values()}) == 1
