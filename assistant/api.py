@@ -164,6 +164,9 @@ class Assistant:
                                boost_kind="framework" if u.detected.get("normative") else None,
                                # Across councils, many councils' findings rather than one report's paragraphs.
                                per_report=None if u.filters.local_authority or u.filters.doc_id else s.theme_per_report)
+        if retriever.last_rerank_error:
+            notices.append("The reranker could not run, so passages are in the order of the first search "
+                           f"({retriever.last_rerank_error[:120]}).")
         if retriever.last_dense_error:
             notices.append("Meaning-based search failed for this question, so this answer comes from keyword search "
                            f"only ({retriever.last_dense_error[:120]}).")

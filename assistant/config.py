@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     theme_per_report: int = _knob(2, "A question naming no council takes at most this many passages from one report")
     area_boost: float = _knob(1.15, "Score factor for passages in the judgement area the question names "
                                     "(care leavers, help and protection...)")
+    rerank_candidates: int = _knob(0, "Fused candidates the cross-encoder reorders (0 turns reranking off)")
+    rerank_weight: float = _knob(1.0, "RRF weight of the cross-encoder's order against the fused order (weight 1)")
+    rerank_max_tokens: int = _knob(256, "Word-pieces of question and passage the cross-encoder reads")
     chroma_ef_search: int = _knob(400, "Chroma's HNSW search breadth: its default 100 found 94% of the exact top 80 "
                                        "on the gold questions, 400 finds 98% at the same speed")
 

@@ -15,7 +15,9 @@ from assistant.config import Settings
 from assistant.domain import in_years
 from assistant.embedding import embed_texts
 from assistant.index import Index
+from assistant.keyword import bm25_text
 from assistant.models import Filters
+from assistant.reranking import blend, cross_encoder
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +30,7 @@ class Hit:
     bm25_score: float = 0.0
     dense_rank: int | None = None
     dense_score: float = 0.0
+    rerank_score: float | None = None
     row: dict = field(default_factory=dict)
 
 
@@ -36,6 +39,7 @@ class Retriever:
         self.index = index
         self.settings = settings or index.settings
         self.last_dense_error: str | None = None  # shown to the user: no silent fallback to keyword-only
+        self.last_rerank_error: str | None = None
 
     # filters
     def allowed_docs(self, filters: Filters) -> set[str] | None:
@@ -155,7 +159,28 @@ class Retriever:
             hit.row = row
             out.append(hit)
         out.sort(key=lambda h: -h.score)
+        out = self.rerank(dense_text, out)
         return diversify(out, k, per_report, kinds) if per_report else out[:k]
+
+    def rerank(self, question: str, hits: list[Hit]) -> list[Hit]:
+        """The fused top `rerank_candidates` reordered with the cross-encoder (blended with the fused order)."""
+        s = self.settings
+        n = min(s.rerank_candidates, len(hits))
+        if n < 2 or s.rerank_weight <= 0:
+            return hits
+        head = hits[:n]
+        try:
+            encoder = cross_encoder(s.rerank_max_tokens)
+            scores = encoder.scores(question, [bm25_text(h.row.get("context"), h.row["text"]) for h in head])
+        except Exception as exc:  # noqa: BLE001  said in the answer; the fused order still answers
+            log.warning("reranking failed: %s", exc)
+            self.last_rerank_error = str(exc)
+            return hits
+        for hit, score in zip(head, scores):
+            hit.rerank_score = float(score)
+        by_id = {h.chunk_id: h for h in head}
+        order = blend([h.chunk_id for h in head], {h.chunk_id: h.rerank_score for h in head}, s.rerank_weight, s.rrf_k)
+        return [by_id[c] for c in order] + hits[n:]
 
 
 def diversify(hits: list[Hit], k: int, per_report: int, kinds: dict[str, str]) -> list[Hit]:
