@@ -360,7 +360,7 @@ def parse_overrides(pairs: tuple[str, ...] | list[str]) -> dict:
 @INDEX_OPTION
 @CHROMA_OPTION
 @click.option("--gold", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Gold JSONL file (repeatable; default: eval/gold/questions.jsonl + facts.jsonl).")
+              help="Gold JSONL file (repeatable; default: the shipped eval/gold/*.jsonl sets but fixture.jsonl).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where run-<timestamp>.json and report.html go (default: eval/results).")
 @click.option("--compare", nargs=2, type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,

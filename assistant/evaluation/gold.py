@@ -9,7 +9,7 @@ from typing import Any, Iterable
 from assistant.config import REPO_ROOT
 
 GOLD_DIR = REPO_ROOT / "eval" / "gold"
-SHIPPED = ("questions.jsonl", "facts.jsonl")
+SHIPPED = ("questions.jsonl", "facts.jsonl", "understanding.jsonl", "understanding-facts.jsonl")
 TYPES = ("finding", "followup", "theme", "framework", "unanswerable", "fact")
 ANSWERABLE = ("finding", "followup", "theme", "framework", "fact")
 PASSAGE_TYPES = ("finding", "followup", "theme", "framework")
