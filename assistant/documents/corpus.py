@@ -37,6 +37,19 @@ def is_report_path(rel: Path) -> bool:
     return "reports" in rel.parts[:-1]
 
 
+def undecodable_name(rel: Path) -> str | None:
+    """The path with its undecodable bytes shown as \\xNN when the name is not valid UTF-8, else None.
+
+    os.walk hands such names over as lone surrogates, which SQLite (and every UTF-8 writer) refuses; the
+    escaped form can be stored and printed, so the file gets a skip reason instead of stopping the ingest."""
+    text = str(rel)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(text).decode("utf-8", "backslashreplace")
+    return None
+
+
 def discover(root: Path, all_reports: bool) -> Discovery:
     if not root.is_dir():
         raise FileNotFoundError(f"corpus folder not found: {root}")
@@ -49,6 +62,10 @@ def discover(root: Path, all_reports: bool) -> Discovery:
             full = Path(dirpath) / name
             rel = full.relative_to(root)
             if name.startswith(".") or name.lower().startswith("readme"):
+                continue
+            escaped = undecodable_name(rel)
+            if escaped is not None:
+                unsupported.append((Path(escaped), "file name is not valid UTF-8 (rename the file to index it)"))
                 continue
             if full.is_symlink() and not full.exists():
                 unsupported.append((rel, "broken or looping symbolic link"))
