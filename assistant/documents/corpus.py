@@ -55,9 +55,15 @@ def discover(root: Path, all_reports: bool) -> Discovery:
         raise FileNotFoundError(f"corpus folder not found: {root}")
     found: list[Path] = []
     unsupported: list[tuple[Path, str]] = []
+    inside = root.resolve()
     # followlinks=False: a symlink loop in the corpus must not hang or crash the ingest.
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in [d for d in dirnames if (Path(dirpath) / d).is_symlink()]:
+            # Not followed (it may lead anywhere, or back here), but said, so no folder vanishes unexplained.
+            dirnames.remove(name)
+            rel = Path(dirpath, name).relative_to(root)
+            unsupported.append((Path(undecodable_name(rel) or rel), "symbolic link to a folder: not followed"))
         for name in sorted(filenames):
             full = Path(dirpath) / name
             rel = full.relative_to(root)
@@ -71,6 +77,10 @@ def discover(root: Path, all_reports: bool) -> Discovery:
                 unsupported.append((rel, "broken or looping symbolic link"))
                 continue
             if not full.is_file():
+                continue
+            if full.is_symlink() and not full.resolve().is_relative_to(inside):
+                # Anything readable (/etc/passwd) would otherwise be quoted in answers.
+                unsupported.append((rel, "symbolic link to a file outside the corpus folder: not indexed"))
                 continue
             if full.suffix.lower() not in SUPPORTED_SUFFIXES:
                 unsupported.append((rel, f"unsupported file type '{full.suffix or 'none'}': PDF, HTML, TXT or MD only"))

@@ -26,7 +26,7 @@ from assistant.models import AREA_LABELS, AREAS, GRADES, Citation, Filters
 from assistant.web import render
 from assistant.web.export import write_docx, write_markdown
 from assistant.web.render import Turn
-from assistant.web.sources import SourceError, SourceFiles
+from assistant.web.sources import SourceError, SourceFiles, SourceRefused
 from assistant.web.trainer_tabs import TrainerTabs
 
 log = logging.getLogger(__name__)
@@ -402,6 +402,12 @@ class ChatPage:
             doc = self.sources.document(doc_id)
         except SourceError as exc:
             return self._viewer_message(str(exc))
+        try:
+            self.sources.path(doc_id)
+        except SourceRefused as exc:  # a refused file is refused whole: its indexed text too
+            return self._viewer_message(str(exc))
+        except SourceError:
+            pass  # only missing from this server's corpus: the indexed text is shown, with the note below
         page = min(max(int(page), 1), max(doc.pages, 1))
         quote = cit if cit is not None and cit.doc_id == doc_id and cit.page == page else None
         text = self.index.store.page_text(doc_id, page)

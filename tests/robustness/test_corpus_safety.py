@@ -34,3 +34,34 @@ def test_a_file_name_that_is_not_utf8_is_skipped_and_the_rest_is_indexed(tmp_pat
     assert "framework/new-good.html" in after
     assert {p: r for p, r in after.items() if p in before} == before
     assert keyword_covers_store(index_dir)
+
+
+def test_symlinks_out_of_the_corpus_are_skipped_with_a_reason_and_never_quoted(tmp_path):
+    from assistant.api import Assistant
+    from assistant.ingest import ingest
+
+    corpus, index_dir = _indexed(tmp_path)
+    before = snapshot(index_dir)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("Secret guidance\n\n1. The SECRETWORD passphrase opens every supervision "
+                                        "record held by the council.\n", encoding="utf-8")
+    os.symlink("/etc/passwd", corpus / "passwd.txt")
+    os.symlink(outside / "secret.txt", corpus / "framework" / "secret.txt")
+    os.symlink(outside, corpus / "framework" / "folder-out")
+    (corpus / "framework" / "inside.txt").write_text("Inside guidance\n\n1. Managers review kinship plans.\n")
+    os.symlink("inside.txt", corpus / "framework" / "inside-link.txt")  # stays in the corpus: indexed
+    summary = ingest(corpus, index_dir, all_reports=True, embed=False)
+    reasons = {s.path: s.reason for s in summary.skipped}
+    assert reasons["passwd.txt"] == "symbolic link to a file outside the corpus folder: not indexed"
+    assert reasons["framework/secret.txt"] == "symbolic link to a file outside the corpus folder: not indexed"
+    assert reasons["framework/folder-out"] == "symbolic link to a folder: not followed"
+    after = snapshot(index_dir)
+    assert not any(p.startswith(("passwd", "framework/secret", "framework/folder-out")) for p in after), list(after)
+    assert {p: r for p, r in after.items() if p in before} == before
+    from assistant.index import Index
+
+    paths = {p for d in Index(index_dir).documents().values() for p in [d.path, *d.other_paths]}
+    assert {"framework/inside.txt", "framework/inside-link.txt"} <= paths
+    ans = Assistant(index=index_dir).ask("What does the SECRETWORD passphrase open? root")
+    assert not any("SECRETWORD" in c.quote or "root:" in c.quote for c in ans.citations)
