@@ -47,9 +47,11 @@ def cli() -> None:
 @click.option("--all", "all_reports", flag_value=True, default=None, help="Every report, full history.")
 @click.option("--latest-only", "all_reports", flag_value=False, help="Back to each council's latest report only.")
 @click.option("--no-embed", is_flag=True, help="Parse and build the keyword index only; embed later.")
+@click.option("--prune", is_flag=True, help="Remove missing files from the index even when most are missing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-def ingest(corpus, index_dir, chroma_url, all_reports, no_embed, as_json) -> None:
+def ingest(corpus, index_dir, chroma_url, all_reports, no_embed, prune, as_json) -> None:
     """Index a corpus folder: by default each council's latest report plus the framework documents."""
+    from assistant.ingest import CorpusShrank
     from assistant.ingest import ingest as run_ingest
     from assistant.locking import IndexBusy
     from assistant.terminal import ProgressPrinter
@@ -65,10 +67,12 @@ def ingest(corpus, index_dir, chroma_url, all_reports, no_embed, as_json) -> Non
         with printer:
             summary = run_ingest(
                 corpus, index_dir, all_reports=all_reports, settings=settings, chroma_url=chroma_url,
-                embed=not no_embed, progress=printer.update, log=printer.log,
+                embed=not no_embed, progress=printer.update, log=printer.log, prune=prune,
             )
     except IndexBusy as exc:
         _fail(str(exc), 75)
+    except CorpusShrank as exc:
+        _fail(str(exc))
     except PermissionError as exc:
         _fail(str(exc))
     except OSError as exc:

@@ -58,6 +58,8 @@ class Settings(BaseSettings):
     chunk_min_tokens: int = 40
     embed_batch: int = 32
     parse_workers: int = Field(default_factory=lambda: max(1, min(4, os.cpu_count() or 1)))
+    prune_guard: float = Field(0.5, description="An ingest that finds more than this share of the indexed files "
+                                                "missing is refused unless --prune is given")
 
 
 def resolve_corpus(explicit: str | os.PathLike | None = None) -> Path:

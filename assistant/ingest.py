@@ -30,6 +30,10 @@ Progress = Callable[[str, int, int], None]  # (phase, done, total)
 PARSER_VERSION = "7"
 
 
+class CorpusShrank(Exception):
+    """The corpus has lost most of its indexed files (unmounted, emptied, the wrong folder): nothing changed."""
+
+
 @dataclass
 class _Run:
     parsed: int = 0
@@ -49,7 +53,10 @@ def ingest(
     embed: bool = True,
     progress: Progress | None = None,
     log: Callable[[str], None] | None = None,
+    prune: bool = False,
 ) -> IngestSummary:
+    """`prune`: remove the documents of missing files even when most of the indexed files are missing
+    (refused otherwise with CorpusShrank, before anything is changed)."""
     settings = settings or Settings()
     started = time.perf_counter()
     corpus, index_dir = Path(corpus), Path(index_dir)
@@ -60,6 +67,9 @@ def ingest(
         _check_writable(index_dir)
         if all_reports is None:
             all_reports = store.get_meta("scope") == "all"
+        found = discover(corpus, all_reports)
+        if not prune:
+            _check_shrink(store, corpus, found, settings)
         store.set_meta("scope", "all" if all_reports else "latest")
         # Remembered so the chat page can offer the original files without being told where they are.
         store.set_meta("corpus", str(corpus.resolve()))
@@ -68,7 +78,6 @@ def ingest(
         chroma_url = store.get_meta("chroma_url") or None
         run = _Run()
         clock = time.perf_counter
-        found = discover(corpus, all_reports)
         if found.superseded:
             say(f"{found.superseded} earlier reports left out (latest report per council); add --all for every report")
         t0 = clock()
@@ -119,6 +128,26 @@ def _write_errors():
         raise OSError(code, f"the vector store failed ({str(exc)[:200]})") from exc
 
 
+def _kept_paths(known, found) -> set[str]:
+    """Known paths inside folders that could not be listed: kept as they are."""
+    folders = [str(rel) for rel, _ in found.unreadable]
+    return {p for p in known if any(p.startswith(f + "/") for f in folders)}
+
+
+def _check_shrink(store: Store, corpus: Path, found, settings: Settings) -> None:
+    """An unmounted share or an emptied folder looks exactly like a corpus whose files were all deleted;
+    removing most of the index on that evidence alone needs the user's say-so (--prune)."""
+    known = {p: r for p, r in store.files().items() if r["doc_id"]}
+    if not known:
+        return
+    listed = {str(p) for p in found.files} | _kept_paths(known, found)
+    missing = [p for p in known if p not in listed and not (corpus / p).exists()]
+    if len(missing) > settings.prune_guard * len(known):
+        raise CorpusShrank(
+            f"{len(missing)} of the {len(known)} indexed files are missing from {corpus} (an unmounted or wrong "
+            "folder?); nothing was changed. Pass --prune to remove them from the index.")
+
+
 def _keyword_stale(store: Store, index_dir: Path) -> bool:
     """True when the keyword index does not list exactly the stored chunks: a run stopped (killed, disk full)
     after committing documents but before the new keyword index was swapped in. Nothing on disk looks
@@ -140,8 +169,8 @@ def _sync_files(store: Store, corpus: Path, found, run: _Run, settings: Settings
     known = store.files()
     # A new parser version re-parses everything; unchanged passages keep their cached embeddings.
     reparse = store.get_meta("parser_version") != PARSER_VERSION
-    current = {str(p) for p in found.files}
-    for rel, reason in found.unsupported:
+    current = {str(p) for p in found.files} | _kept_paths(known, found)
+    for rel, reason in [*found.unsupported, *found.unreadable]:
         store.set_file(str(rel), None, 0, 0.0, "", reason)
         current.add(str(rel))
     # Removed files leave the index; a document goes when no path points at it any more.
@@ -151,12 +180,13 @@ def _sync_files(store: Store, corpus: Path, found, run: _Run, settings: Settings
     todo = []
     for rel in found.files:
         full = corpus / rel
+        row = known.get(str(rel))
         try:
             stat = full.stat()
         except OSError as exc:
-            store.set_file(str(rel), None, 0, 0.0, "", f"cannot be read: {exc.strerror}")
+            # A file that exists but cannot be read now keeps its indexed document; size 0 retries it next time.
+            store.set_file(str(rel), row["doc_id"] if row else None, 0, 0.0, "", _unreadable(exc, row))
             continue
-        row = known.get(str(rel))
         if not reparse and row and row["size"] == stat.st_size and row["mtime"] == stat.st_mtime and (
             row["skipped_reason"] or (row["doc_id"] and store.has_document(row["doc_id"]))
         ):
@@ -169,7 +199,8 @@ def _sync_files(store: Store, corpus: Path, found, run: _Run, settings: Settings
         try:
             sha = file_sha(full)
         except OSError as exc:
-            store.set_file(str(rel), None, stat.st_size, stat.st_mtime, "", f"cannot be read: {exc.strerror}")
+            row = known.get(str(rel))
+            store.set_file(str(rel), row["doc_id"] if row else None, 0, 0.0, "", _unreadable(exc, row))
             continue
         if store.has_document(sha) and (not reparse or sha in reparsed):
             store.set_file(str(rel), sha, stat.st_size, stat.st_mtime, sha, None)  # same content, another name
@@ -202,6 +233,11 @@ def _sync_files(store: Store, corpus: Path, found, run: _Run, settings: Settings
             store.delete_document(doc_id)
         run.removed += len(orphans)
         run.changed = True
+
+
+def _unreadable(exc: OSError, row) -> str:
+    kept = "; the indexed copy is kept" if row is not None and row["doc_id"] else ""
+    return f"cannot be read: {exc.strerror or exc}{kept}"
 
 
 def parse_job(full: Path, rel: str, sha: str, max_tokens: int, min_tokens: int):

@@ -65,3 +65,74 @@ def test_symlinks_out_of_the_corpus_are_skipped_with_a_reason_and_never_quoted(t
     assert {"framework/inside.txt", "framework/inside-link.txt"} <= paths
     ans = Assistant(index=index_dir).ask("What does the SECRETWORD passphrase open? root")
     assert not any("SECRETWORD" in c.quote or "root:" in c.quote for c in ans.citations)
+
+
+def test_an_unreadable_folder_is_a_skip_and_its_documents_stay_indexed(tmp_path, monkeypatch):
+    from assistant.ingest import ingest
+
+    corpus, index_dir = _indexed(tmp_path)
+    before = snapshot(index_dir)
+    blocked = corpus / "reports"
+    real_scandir = os.scandir
+
+    def scandir(path="."):
+        # As root chmod 000 stops nothing, so the walk gets the error an unreadable folder gives.
+        if os.fspath(path) == os.fspath(blocked):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    summary = ingest(corpus, index_dir, all_reports=True, embed=False)
+    assert summary.removed == 0
+    assert snapshot(index_dir) == before
+    reasons = {s.path: s.reason for s in summary.skipped}
+    assert reasons == {"reports": "folder cannot be read (Permission denied); what was indexed from it is kept"}
+    monkeypatch.undo()
+    again = ingest(corpus, index_dir, all_reports=True, embed=False)
+    assert not again.skipped and snapshot(index_dir) == before
+
+
+def test_a_file_that_cannot_be_read_keeps_its_document(tmp_path, monkeypatch):
+    from assistant.documents import parse
+    from assistant.ingest import ingest
+
+    corpus, index_dir = _indexed(tmp_path)
+    before = snapshot(index_dir)
+    victim = next(p for p in before if p.endswith(".pdf"))
+    os.utime(corpus / victim, (1, 1))  # looks changed, so it is read again
+    real_sha = parse.file_sha
+
+    def file_sha(path):
+        if str(path).endswith(victim):
+            raise PermissionError(13, "Permission denied")
+        return real_sha(path)
+
+    monkeypatch.setattr(parse, "file_sha", file_sha)
+    summary = ingest(corpus, index_dir, all_reports=True, embed=False)
+    assert snapshot(index_dir) == before and summary.removed == 0
+    assert {s.path: s.reason for s in summary.skipped} == {
+        victim: "cannot be read: Permission denied; the indexed copy is kept"}
+
+
+def test_an_empty_or_unmounted_corpus_is_refused_unless_pruning(tmp_path):
+    corpus, index_dir = _indexed(tmp_path)
+    before = snapshot(index_dir)
+    empty = tmp_path / "mount-point"
+    empty.mkdir()
+    proc = cli("ingest", empty, "--index", index_dir, "--no-embed")
+    assert proc.returncode == 1
+    assert proc.stderr.strip().splitlines()[-1].startswith("Error: 2 of the 2 indexed files are missing from "), proc.stderr
+    assert "Pass --prune to remove them from the index." in proc.stderr and "Traceback" not in proc.stderr
+    assert snapshot(index_dir) == before
+    from assistant.store import Store
+
+    assert Store(index_dir / "state.sqlite", readonly=True).get_meta("corpus") == str(corpus.resolve())
+
+    # Most of the corpus gone is refused too; one of two files gone (half) is an ordinary removal.
+    (corpus / next(p for p in before if p.endswith(".txt"))).unlink()
+    from assistant.ingest import ingest
+
+    assert ingest(corpus, index_dir, all_reports=True, embed=False).removed == 1
+    proc = cli("ingest", empty, "--index", index_dir, "--no-embed", "--prune")
+    assert proc.returncode == 0, proc.stderr
+    assert snapshot(index_dir) == {}
