@@ -188,8 +188,8 @@ def _sync_files(store: Store, corpus: Path, found, run: _Run, settings: Settings
             store.set_file(str(rel), row["doc_id"] if row else None, 0, 0.0, "", _unreadable(exc, row))
             continue
         if not reparse and row and row["size"] == stat.st_size and row["mtime"] == stat.st_mtime and (
-            row["skipped_reason"] or (row["doc_id"] and store.has_document(row["doc_id"]))
-        ):
+            row["stamp"] == file_stamp(stat)
+        ) and (row["skipped_reason"] or (row["doc_id"] and store.has_document(row["doc_id"]))):
             continue  # unchanged since the last ingest: no hashing, parsing or embedding
         todo.append((rel, full, stat))
     # Hash first (cheap), so a document already indexed under another name is recognised without parsing.
@@ -202,8 +202,15 @@ def _sync_files(store: Store, corpus: Path, found, run: _Run, settings: Settings
             row = known.get(str(rel))
             store.set_file(str(rel), row["doc_id"] if row else None, 0, 0.0, "", _unreadable(exc, row))
             continue
+        row = known.get(str(rel))
+        if not reparse and row and row["sha"] == sha and (
+                row["skipped_reason"] or (row["doc_id"] and store.has_document(row["doc_id"]))):
+            # Only the stamp moved (a copy, a restore, a touch): the same bytes need no parsing.
+            store.set_file(str(rel), row["doc_id"], stat.st_size, stat.st_mtime, sha, row["skipped_reason"],
+                           file_stamp(stat))
+            continue
         if store.has_document(sha) and (not reparse or sha in reparsed):
-            store.set_file(str(rel), sha, stat.st_size, stat.st_mtime, sha, None)  # same content, another name
+            store.set_file(str(rel), sha, stat.st_size, stat.st_mtime, sha, None, file_stamp(stat))  # another name
             run.changed = True
             continue
         jobs.setdefault(sha, []).append((rel, full, stat))
@@ -215,14 +222,14 @@ def _sync_files(store: Store, corpus: Path, found, run: _Run, settings: Settings
         copies = jobs[sha]
         if isinstance(outcome, str):
             for rel, _, stat in copies:
-                store.set_file(str(rel), None, stat.st_size, stat.st_mtime, sha, outcome)
+                store.set_file(str(rel), None, stat.st_size, stat.st_mtime, sha, outcome, file_stamp(stat))
                 say(f"skipped {rel}: {outcome}")
             continue
         if store.has_document(sha):  # re-parsed by a new parser version: its old vectors go first
             _remove_vectors(store, [sha])
         store.add_document(outcome.doc, outcome.pages, outcome.chunks)
         for rel, _, stat in copies:
-            store.set_file(str(rel), sha, stat.st_size, stat.st_mtime, sha, None)
+            store.set_file(str(rel), sha, stat.st_size, stat.st_mtime, sha, None, file_stamp(stat))
         run.parsed += 1
         run.changed = True
     store.set_meta("parser_version", PARSER_VERSION)
@@ -233,6 +240,13 @@ def _sync_files(store: Store, corpus: Path, found, run: _Run, settings: Settings
             store.delete_document(doc_id)
         run.removed += len(orphans)
         run.changed = True
+
+
+def file_stamp(stat: os.stat_result) -> str:
+    """Inode and change time: an edit that keeps size and modification time (`touch -r`, a tool restoring
+    mtime, a same-length fix) still moves ctime, which no program can set back. A differing stamp only costs
+    a hash; the file is parsed again only when its bytes changed."""
+    return f"{stat.st_ino}:{stat.st_ctime_ns}"
 
 
 def _unreadable(exc: OSError, row) -> str:

@@ -67,6 +67,8 @@ class Store:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with self.connect() as db:
                 db.executescript(SCHEMA)
+                if "stamp" not in {r[1] for r in db.execute("PRAGMA table_info(files)")}:
+                    db.execute("ALTER TABLE files ADD COLUMN stamp TEXT")  # indexes built before it existed
         except (sqlite3.OperationalError, OSError):
             if not (read_only_fallback and self.path.exists() and _on_read_only_storage(self.path)):
                 raise
@@ -108,9 +110,11 @@ class Store:
     def files(self) -> dict[str, sqlite3.Row]:
         return {r["path"]: r for r in self.connect().execute("SELECT * FROM files")}
 
-    def set_file(self, path: str, doc_id: str | None, size: int, mtime: float, sha: str, reason: str | None) -> None:
+    def set_file(self, path: str, doc_id: str | None, size: int, mtime: float, sha: str, reason: str | None,
+                 stamp: str | None = None) -> None:
         with self.connect() as db:
-            db.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)", (path, doc_id, size, mtime, sha, reason))
+            db.execute("INSERT OR REPLACE INTO files (path, doc_id, size, mtime, sha, skipped_reason, stamp) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?)", (path, doc_id, size, mtime, sha, reason, stamp))
 
     def remove_file(self, path: str) -> None:
         with self.connect() as db:

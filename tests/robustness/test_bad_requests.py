@@ -204,7 +204,8 @@ def tampered(tmp_path):
                        (doc_id, path, row["title"], row["kind"], row["format"], row["info"], row["pages"], row["chunks"],
                         row["parsed_at"]))
             db.execute("INSERT INTO pages SELECT ?, page, text FROM pages WHERE doc_id=?", (doc_id, row["doc_id"]))
-            db.execute("INSERT OR REPLACE INTO files VALUES (?, ?, 0, 0, ?, NULL)", (path, doc_id, doc_id))
+            db.execute("INSERT OR REPLACE INTO files (path, doc_id, size, mtime, sha) VALUES (?, ?, 0, 0, ?)",
+                       (path, doc_id, doc_id))
         ids[name] = doc_id
     store.set_meta("generation", "tampered")
     return corpus, index, ids

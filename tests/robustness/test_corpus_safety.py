@@ -136,3 +136,27 @@ def test_an_empty_or_unmounted_corpus_is_refused_unless_pruning(tmp_path):
     proc = cli("ingest", empty, "--index", index_dir, "--no-embed", "--prune")
     assert proc.returncode == 0, proc.stderr
     assert snapshot(index_dir) == {}
+
+
+def test_an_edit_that_keeps_size_and_mtime_is_indexed(tmp_path):
+    from assistant.index import Index
+    from assistant.ingest import ingest
+
+    corpus, index_dir = _indexed(tmp_path)
+    path = next(corpus.rglob("*.txt"))
+    old = path.stat()
+    data = path.read_bytes()
+    assert b"children" in data
+    path.write_bytes(data.replace(b"children", b"CHILDREN", 1))  # same length
+    os.utime(path, ns=(old.st_atime_ns, old.st_mtime_ns))
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (old.st_size, old.st_mtime_ns)
+    summary = ingest(corpus, index_dir, all_reports=True, embed=False)
+    assert summary.parsed == 1
+    index = Index(index_dir)
+    doc = next(d for d in index.documents().values() if d.path == str(path.relative_to(corpus)))
+    assert any("CHILDREN" in (index.store.page_text(doc.doc_id, p) or "") for p in range(1, doc.pages + 1))
+    # Only the stamp moving (a copy that keeps the bytes) costs a hash, never a parse or a new keyword index.
+    os.utime(path, ns=(old.st_atime_ns, old.st_mtime_ns))
+    generation = index.store.get_meta("generation")
+    again = ingest(corpus, index_dir, all_reports=True, embed=False)
+    assert again.parsed == 0 and index.store.get_meta("generation") == generation
