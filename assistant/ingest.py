@@ -233,6 +233,8 @@ def _sync_files(store: Store, corpus: Path, found, run: _Run, settings: Settings
         run.parsed += 1
         run.changed = True
     store.set_meta("parser_version", PARSER_VERSION)
+    if _merge_copies(store):
+        run.changed = True
     orphans = store.orphan_documents()
     if orphans:
         _remove_vectors(store, orphans)
@@ -240,6 +242,34 @@ def _sync_files(store: Store, corpus: Path, found, run: _Run, settings: Settings
             store.delete_document(doc_id)
         run.removed += len(orphans)
         run.changed = True
+    if store.repoint_documents():
+        run.changed = True
+
+
+def _merge_copies(store: Store) -> int:
+    """One report saved twice with different bytes (re-downloaded, re-saved, metadata changed) is one
+    document: same kind, title, council, dates and page count, and the same text on every page. Otherwise
+    it would be quoted twice and counted as two reports. Returns how many documents were merged away."""
+    groups: dict[tuple, list[dict]] = {}
+    for doc in store.documents():
+        info = doc["info"]
+        key = (doc["kind"], doc["title"], doc["pages"], info.get("local_authority"), info.get("published"),
+               info.get("inspection_start"), info.get("inspection_end"))
+        groups.setdefault(key, []).append(doc)
+    merged = 0
+    for docs in groups.values():
+        if len(docs) < 2:
+            continue
+        kept: list[tuple[list[str], str]] = []
+        for doc in sorted(docs, key=lambda d: (d["parsed_at"] or 0, d["path"])):  # the first indexed stays
+            pages = store.page_texts(doc["doc_id"])
+            same = next((keep for texts, keep in kept if texts == pages), None)
+            if same is None:
+                kept.append((pages, doc["doc_id"]))
+            else:
+                store.merge_document(doc["doc_id"], same)
+                merged += 1
+    return merged
 
 
 def file_stamp(stat: os.stat_result) -> str:

@@ -126,6 +126,23 @@ class Store:
         )
         return [{"path": r[0], "reason": r[1]} for r in rows]
 
+    def merge_document(self, duplicate: str, keep: str) -> None:
+        """Every file of `duplicate` now names `keep`; `duplicate` is then an orphan and leaves."""
+        with self.connect() as db:
+            db.execute("UPDATE files SET doc_id=? WHERE doc_id=?", (keep, duplicate))
+
+    def repoint_documents(self) -> int:
+        """A document whose recorded file is gone names another of its files; how many changed."""
+        with self.connect() as db:
+            cur = db.execute(
+                "UPDATE documents SET path=(SELECT MIN(path) FROM files f WHERE f.doc_id=documents.doc_id) "
+                "WHERE path NOT IN (SELECT path FROM files f WHERE f.doc_id=documents.doc_id) "
+                "AND EXISTS (SELECT 1 FROM files f WHERE f.doc_id=documents.doc_id)")
+            return cur.rowcount
+
+    def page_texts(self, doc_id: str) -> list[str]:
+        return [r[0] for r in self.connect().execute("SELECT text FROM pages WHERE doc_id=? ORDER BY page", (doc_id,))]
+
     def orphan_documents(self) -> list[str]:
         rows = self.connect().execute(
             "SELECT doc_id FROM documents WHERE doc_id NOT IN (SELECT doc_id FROM files WHERE doc_id IS NOT NULL)"

@@ -160,3 +160,55 @@ def test_an_edit_that_keeps_size_and_mtime_is_indexed(tmp_path):
     generation = index.store.get_meta("generation")
     again = ingest(corpus, index_dir, all_reports=True, embed=False)
     assert again.parsed == 0 and index.store.get_meta("generation") == generation
+
+
+def test_deleting_the_first_name_of_a_copied_report_keeps_it_openable(tmp_path):
+    import shutil
+
+    from assistant.index import Index
+    from assistant.ingest import ingest
+    from assistant.web.sources import SourceFiles
+
+    corpus, index_dir = _indexed(tmp_path)
+    first = next(corpus.rglob("*.pdf"))
+    second = first.with_name("zz copy of the report.pdf")
+    shutil.copy2(first, second)
+    ingest(corpus, index_dir, all_reports=True, embed=False)
+    first.unlink()
+    summary = ingest(corpus, index_dir, all_reports=True, embed=False)
+    assert summary.removed == 0 and summary.documents == 2
+    index = Index(index_dir)
+    doc = next(d for d in index.documents().values() if d.format == "pdf")
+    assert doc.path == str(second.relative_to(corpus)) and not doc.other_paths
+    sources = SourceFiles(index, corpus, stage_dir=tmp_path / "stage")
+    assert sources.download(doc.doc_id).read_bytes() == second.read_bytes()
+    assert sources.page_png(doc.doc_id, 1).stat().st_size > 0
+
+
+def test_a_report_saved_twice_with_different_bytes_is_one_document(tmp_path):
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    from assistant.api import Assistant
+    from assistant.index import Index
+    from assistant.ingest import ingest
+
+    corpus, index_dir = _indexed(tmp_path)
+    original = next(corpus.rglob("*.pdf"))
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(original.read_bytes())))
+    writer.add_metadata({"/Producer": "a re-saved copy"})
+    copy = original.with_name("copy (2) of " + original.name)
+    with open(copy, "wb") as f:
+        writer.write(f)
+    assert copy.read_bytes() != original.read_bytes()
+    summary = ingest(corpus, index_dir, all_reports=True, embed=False)
+    assert summary.documents == 2, [d.path for d in Index(index_dir).documents().values()]
+    docs = Index(index_dir).documents()
+    report = next(d for d in docs.values() if d.kind == "report")
+    assert report.path == str(original.relative_to(corpus))
+    assert report.other_paths == [str(copy.relative_to(corpus))]
+    ans = Assistant(index=index_dir).ask("What did inspectors say about supervision in Stoke-on-Trent?")
+    assert ans.citations and {c.doc_id for c in ans.citations} <= set(docs)
+    again = ingest(corpus, index_dir, all_reports=True, embed=False)
+    assert (again.parsed, again.removed, again.documents) == (0, 0, 2)
