@@ -58,6 +58,8 @@ class Settings(BaseSettings):
     chunk_min_tokens: int = 40
     embed_batch: int = 32
     parse_workers: int = Field(default_factory=lambda: max(1, min(4, os.cpu_count() or 1)))
+    feedback_max_chars: int = Field(2000, description="Longest feedback comment the page accepts")
+    feedback_per_minute: int = Field(5, description="Feedback messages one browser session may send in a minute")
     prune_guard: float = Field(0.5, description="An ingest that finds more than this share of the indexed files "
                                                 "missing is refused unless --prune is given")
 

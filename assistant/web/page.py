@@ -12,6 +12,7 @@ import atexit
 import logging
 import shutil
 import tempfile
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -161,6 +162,8 @@ class ChatPage:
         self.sources = SourceFiles(self.index, corpus_root, stage_dir=self.stage / "downloads")
         self.stream_delay = stream_delay
         self.concurrency = concurrency
+        self._feedback_times: dict[str, list[float]] = {}
+        self._feedback_lock = threading.Lock()
         self.trainer = TrainerTabs(self.index, self.stage, view=self.view, concurrency=concurrency)
         self.blocks = self._build()
 
@@ -219,7 +222,11 @@ class ChatPage:
                         with gr.Row():
                             fb_turn = gr.Dropdown(label="Answer", choices=[], scale=2)
                             fb_rating = gr.Radio(label="Rating", choices=list(RATINGS), scale=3, elem_id="ia-rating")
+                        limits = self.assistant.settings
                         fb_comment = gr.Textbox(label="Comment (optional)", lines=2, elem_id="ia-comment",
+                                                max_length=limits.feedback_max_chars,
+                                                info=f"Up to {limits.feedback_max_chars:,} characters; at most "
+                                                     f"{limits.feedback_per_minute} feedback messages a minute.",
                                                 placeholder="What was missing or wrong? Which report or paragraph should it have cited?")
                         fb_send = gr.Button("Send feedback", size="sm", elem_id="ia-send-feedback")
                         fb_status = gr.Markdown("", elem_id="ia-feedback-status")
@@ -435,12 +442,20 @@ class ChatPage:
         return self.view(state["doc_id"], int(state["page"]) + step, state.get("cit"))
 
     # ------------------------------------------------------------------------------------ feedback
-    def send_feedback(self, turns, turn_index, rating, comment):
+    def send_feedback(self, turns, turn_index, rating, comment, request: gr.Request = None):
         turns = turns or []
+        limits = self.assistant.settings
         if not turns:
             return "Ask a question first; feedback is about an answer.", gr.skip(), gr.skip()
         if rating not in RATINGS:
             return "Choose **helpful**, **not helpful** or **wrong evidence** first.", gr.skip(), gr.skip()
+        # The comment box's max_length binds only the browser; API clients reach this directly.
+        if len(str(comment or "")) > limits.feedback_max_chars:
+            return (f"Please keep the comment to {limits.feedback_max_chars:,} characters; nothing was saved.",
+                    gr.skip(), gr.skip())
+        if not self._feedback_allowed(getattr(request, "session_hash", None) or "", limits.feedback_per_minute):
+            return (f"At most {limits.feedback_per_minute} feedback messages a minute; please wait a moment. "
+                    "Nothing was saved.", gr.skip(), gr.skip())
         try:
             turn = turns[int(turn_index)]
         except (TypeError, ValueError, IndexError):
@@ -454,6 +469,18 @@ class ChatPage:
             log.exception("feedback could not be stored")
             return "Sorry, the feedback could not be saved (the index could not be written).", gr.skip(), gr.skip()
         return f"Thank you: feedback #{fid} saved ({rating}).", "", None
+
+    def _feedback_allowed(self, session: str, per_minute: int) -> bool:
+        now = time.monotonic()
+        with self._feedback_lock:
+            # Sessions that have gone quiet are dropped, so the table itself cannot grow without bound.
+            for key in [k for k, times in self._feedback_times.items() if now - times[-1] > 60]:
+                del self._feedback_times[key]
+            times = [t for t in self._feedback_times.get(session, []) if now - t < 60]
+            if len(times) >= per_minute:
+                return False
+            self._feedback_times[session] = times + [now]
+            return True
 
     # ------------------------------------------------------------------------------------ library
     def library(self):
