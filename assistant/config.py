@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     answer_chunks: int = 12
     max_sentences: int = 8
     max_question_chars: int = 2000
+    max_history: int = Field(10, description="Earlier questions of a conversation used (and kept) for a follow-up")
+    max_turns: int = Field(10, description="Questions a chat page session keeps on screen and in its exports")
+    stream_steps: int = Field(5, description="Most partial renders streamed per answer (each resends the page)")
     # Refusal: below both, the evidence is too weak to quote (measured with the eval suite).
     refuse_below_coverage: float = 0.25
     refuse_below_cosine: float = 0.6

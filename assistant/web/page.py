@@ -314,9 +314,15 @@ class ChatPage:
             yield (skip,) * 8
             return
         session = session or uuid.uuid4().hex
+        limits = self.assistant.settings
         filters = ui_filters(las, year_from, year_to, kind, area, grade)
-        turn = Turn(question=question, ui_filters=filters, history=[t.question for t in turns])
+        # The session keeps what the answer used, never the whole paste: the library says it was cut.
+        turn = Turn(question=question[:limits.max_question_chars], ui_filters=filters,
+                    history=[t.question for t in turns][-limits.max_history:])
         turns.append(turn)
+        if len(turns) > limits.max_turns:
+            turns = turns[-limits.max_turns:]
+            gr.Info(f"This page keeps the last {limits.max_turns} questions; export the conversation to keep them.")
         docs = self.index.documents()
         yield render.render_conversation(turns, docs=docs), turns, session, "", skip, skip, skip, skip
         try:
@@ -326,7 +332,11 @@ class ChatPage:
             turn.error = f"The question could not be answered ({type(exc).__name__}). Nothing was quoted; please try again."
         if turn.answer is not None and turn.answer.citations:
             # Stream the answer in: lead line first, then each heading and quote.
-            for shown in range(1, len(render.answer_items(turn.answer))):
+            # Each step resends the whole conversation, so only a few steps, spread over the answer.
+            items = len(render.answer_items(turn.answer))
+            steps = sorted({1 + (items - 2) * k // max(limits.stream_steps - 1, 1)
+                            for k in range(limits.stream_steps)}) if items > 1 else []
+            for shown in steps:
                 yield render.render_conversation(turns, shown_last=shown, docs=docs), turns, session, skip, skip, skip, skip, skip
                 time.sleep(self.stream_delay)
         md, docx = self._exports(turns, session)

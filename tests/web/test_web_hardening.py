@@ -41,3 +41,24 @@ def test_feedback_comments_are_capped_in_size_and_rate_per_session(page):
     config = page.blocks.config
     comment = next(c for c in config["components"] if c.get("props", {}).get("elem_id") == "ia-comment")
     assert "2,000 characters" in comment["props"]["info"] and comment["props"]["max_length"] == 2000
+
+
+def test_a_long_conversation_keeps_and_sends_a_bounded_amount(page):
+    import warnings
+
+    settings = page.assistant.settings
+    turns, session = [], ""
+    warnings.simplefilter("ignore")  # gr.Info outside a request only warns
+    for i in range(settings.max_turns + 3):
+        question = QUESTION + (" supervision" * 1_000_000 if i == 1 else f" {i}")
+        steps = _ask(page, question, turns, session)
+        turns, session = steps[-1][1], steps[-1][2]
+        assert len(steps) <= settings.stream_steps + 2  # first render, the partial ones, the whole answer
+    assert len(turns) == settings.max_turns
+    assert all(len(t.question) <= settings.max_question_chars for t in turns)
+    assert all(len(t.history) <= settings.max_history for t in turns)
+    assert turns[-1].question.endswith(f" {settings.max_turns + 2}")
+    # The cut question is what was answered, with the library's notice that it was cut.
+    long_turn = _ask(page, QUESTION + " supervision" * 1_000_000)[-1][1][-1]
+    assert len(long_turn.question) <= settings.max_question_chars
+    assert any("longer than" in n for n in long_turn.answer.notices)
