@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import atexit
 import logging
+import os
+import re
 import shutil
+import stat
 import tempfile
 import threading
 import time
@@ -119,6 +122,28 @@ CSS = """
 """
 
 
+_CLICK_DOWNLOAD = """() => {
+  const el = document.getElementById('%s');
+  const button = el && (el.tagName === 'BUTTON' ? el : el.querySelector('button'));
+  if (button) button.click();
+}"""
+
+
+def private_folder() -> Path:
+    """This user's own folder in the system temp folder, mode 0700, refused if someone else made it first."""
+    folder = Path(tempfile.gettempdir()) / f"inspection-assistant-{os.getuid()}"
+    try:
+        folder.mkdir(mode=0o700)
+    except FileExistsError:
+        pass
+    info = os.lstat(folder)
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
+        # A folder (or symlink) planted by another user: it could read or swap our files, so use a fresh one.
+        return Path(tempfile.mkdtemp(prefix="inspection-assistant-"))
+    os.chmod(folder, 0o700)
+    return folder
+
+
 def page_theme():
     return gr.themes.Default(font=FONTS, font_mono=MONO)
 
@@ -155,14 +180,19 @@ class ChatPage:
                  stream_delay: float = 0.03, concurrency: int = 4):
         self.assistant = assistant
         self.index = assistant.index
+        private = private_folder()
+        # Gradio copies every file and image it sends (exports, page images) into its cache; the system-wide
+        # default is readable by every local user, so the cache lives in this user's own folder.
+        os.environ.setdefault("GRADIO_TEMP_DIR", str(private / "gradio"))
         if stage_dir is None:  # copies of downloads and exports; ours alone, so removed at exit
-            stage_dir = tempfile.mkdtemp(prefix="inspection-assistant-")
+            stage_dir = tempfile.mkdtemp(prefix="stage-", dir=private)
             atexit.register(shutil.rmtree, stage_dir, ignore_errors=True)
         self.stage = Path(stage_dir)
         self.sources = SourceFiles(self.index, corpus_root, stage_dir=self.stage / "downloads")
         self.stream_delay = stream_delay
         self.concurrency = concurrency
         self._feedback_times: dict[str, list[float]] = {}
+        self._exported: dict[str, list[str]] = {}
         self._feedback_lock = threading.Lock()
         self.trainer = TrainerTabs(self.index, self.stage, view=self.view, concurrency=concurrency)
         self.blocks = self._build()
@@ -182,7 +212,7 @@ class ChatPage:
 
     # ------------------------------------------------------------------------------------ layout
     def _build(self) -> gr.Blocks:
-        with gr.Blocks(title="Inspection Assistant", analytics_enabled=False, delete_cache=(3600, 86400)) as demo:
+        with gr.Blocks(title="Inspection Assistant", analytics_enabled=False, delete_cache=(600, 3600)) as demo:
             turns = gr.State([])
             session = gr.State("")
             viewer = gr.State(None)
@@ -216,8 +246,13 @@ class ChatPage:
                         examples = [gr.Button(q, size="sm", elem_classes=["ia-example"]) for q in EXAMPLES]
                     with gr.Row():
                         new_chat = gr.Button("New conversation", size="sm", elem_id="ia-new")
-                        md_file = gr.DownloadButton("Export Markdown", size="sm", interactive=False, elem_id="ia-export-md")
-                        docx_file = gr.DownloadButton("Export Word (.docx)", size="sm", interactive=False, elem_id="ia-export-docx")
+                        # Written only when asked: the button writes the file, then its hidden download fetches it.
+                        md_file = gr.Button("Export Markdown", size="sm", interactive=False, elem_id="ia-export-md")
+                        docx_file = gr.Button("Export Word (.docx)", size="sm", interactive=False, elem_id="ia-export-docx")
+                        md_download = gr.DownloadButton("Download Markdown", size="sm", visible=False,
+                                                        elem_id="ia-download-md")
+                        docx_download = gr.DownloadButton("Download Word (.docx)", size="sm", visible=False,
+                                                          elem_id="ia-download-docx")
                     with gr.Accordion("Feedback on an answer", open=False, elem_id="ia-feedback-panel") as feedback_panel:
                         with gr.Row():
                             fb_turn = gr.Dropdown(label="Answer", choices=[], scale=2)
@@ -270,8 +305,12 @@ class ChatPage:
             question.submit(**ask_args, **hidden)
             for button, text in zip(examples, EXAMPLES):
                 button.click(lambda t=text: t, outputs=question, queue=False, **hidden).then(**ask_args, **hidden)
-            new_chat.click(self.new_conversation, outputs=[conversation, turns, md_file, docx_file, fb_turn, pick, fb_status],
-                           **hidden)
+            new_chat.click(self.new_conversation, inputs=[session],
+                           outputs=[conversation, turns, md_file, docx_file, fb_turn, pick, fb_status, md_download,
+                                    docx_download], **hidden)
+            for button, download, kind in ((md_file, md_download, "md"), (docx_file, docx_download, "docx")):
+                button.click(lambda t, s, k=kind: self.export(t, s, k), inputs=[turns, session], outputs=download,
+                             **hidden).then(None, js=_CLICK_DOWNLOAD % download.elem_id, **hidden)
             conversation.click(self.on_conversation_click, inputs=[turns],
                                outputs=[*viewer_outputs, tabs, pick, fb_turn, fb_rating, fb_status, feedback_panel], **hidden)
             pick.input(self.on_pick, inputs=[turns, pick], outputs=[*viewer_outputs, tabs], **hidden)
@@ -339,21 +378,44 @@ class ChatPage:
             for shown in steps:
                 yield render.render_conversation(turns, shown_last=shown, docs=docs), turns, session, skip, skip, skip, skip, skip
                 time.sleep(self.stream_delay)
-        md, docx = self._exports(turns, session)
-        yield (render.render_conversation(turns, docs=docs), turns, session, skip, md, docx,
+        on = gr.Button(interactive=True)
+        yield (render.render_conversation(turns, docs=docs), turns, session, skip, on, on,
                self._turn_choices(turns), self._pick_choices(turns))
 
-    def new_conversation(self):
-        off = gr.DownloadButton(value=None, interactive=False)
+    def new_conversation(self, session: str | None = None):
+        self._remove_exports(session)
+        off, gone = gr.Button(interactive=False), gr.DownloadButton(value=None, visible=False)
         return (render.render_conversation([]), [], off, off, gr.Dropdown(choices=[], value=None),
-                gr.Dropdown(choices=[], value=None), "")
+                gr.Dropdown(choices=[], value=None), "", gone, gone)
 
-    def _exports(self, turns: list[Turn], session: str):
-        folder = self.stage / "exports" / session
-        folder.mkdir(parents=True, exist_ok=True)
-        md = write_markdown(turns, folder / "inspection-assistant-conversation.md")
-        docx = write_docx(turns, folder / "inspection-assistant-conversation.docx")
-        return gr.DownloadButton(value=str(md), interactive=True), gr.DownloadButton(value=str(docx), interactive=True)
+    def _export_folder(self, session: str | None) -> Path:
+        return self.stage / "exports" / (re.sub(r"[^0-9a-f]", "", str(session or ""))[:32] or "none")
+
+    def _remove_exports(self, session: str | None) -> None:
+        shutil.rmtree(self._export_folder(session), ignore_errors=True)
+        for path in self._exported.pop(str(session or ""), []):  # Gradio's cached copies, before its hourly sweep
+            Path(path).unlink(missing_ok=True)
+
+    def export(self, turns: list[Turn], session: str, kind: str):
+        """The conversation as a Markdown or Word file, written now, readable by this user only."""
+        turns = list(turns or [])
+        if not turns:
+            gr.Info("Ask a question first; there is nothing to export yet.")
+            return gr.DownloadButton(value=None, visible=False)
+        folder = self._export_folder(session)
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        target = folder / f"inspection-assistant-conversation.{'docx' if kind == 'docx' else 'md'}"
+        old = os.umask(0o077)  # created 0600: never readable by other users, not even for a moment
+        try:
+            (write_docx if kind == "docx" else write_markdown)(turns, target)
+        finally:
+            os.umask(old)
+        from gradio.processing_utils import save_file_to_cache
+
+        # Copied into Gradio's cache here rather than by Gradio, so the copy is known and can go with the conversation.
+        cached = save_file_to_cache(target, self.blocks.GRADIO_CACHE)
+        self._exported.setdefault(str(session or ""), []).append(cached)
+        return gr.DownloadButton(value=cached, visible=True)
 
     @staticmethod
     def _turn_choices(turns: list[Turn], value: int | None = None):

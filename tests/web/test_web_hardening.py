@@ -62,3 +62,30 @@ def test_a_long_conversation_keeps_and_sends_a_bounded_amount(page):
     long_turn = _ask(page, QUESTION + " supervision" * 1_000_000)[-1][1][-1]
     assert len(long_turn.question) <= settings.max_question_chars
     assert any("longer than" in n for n in long_turn.answer.notices)
+
+
+def test_exports_are_written_only_when_asked_privately_and_cleaned_up(page):
+    import os
+    import stat
+    import tempfile
+    from pathlib import Path
+
+    steps = _ask(page, QUESTION)
+    turns, session = steps[-1][1], steps[-1][2]
+    exports = page.stage / "exports"
+    assert not exports.exists() or not any(exports.rglob("*.*"))  # answering wrote nothing
+    files = []
+    for kind in ("md", "docx"):
+        value = page.export(turns, session, kind).value
+        files.append(Path(value["path"] if isinstance(value, dict) else value))
+    assert files[0].read_text(encoding="utf-8").startswith("# Inspection Assistant conversation")
+    assert files[1].read_bytes()[:2] == b"PK"
+    for path in files:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, oct(path.stat().st_mode)
+    # Gradio's own copies go to this user's private folder, not the shared temp folder.
+    cache = Path(os.environ["GRADIO_TEMP_DIR"])
+    assert cache.parent == Path(tempfile.gettempdir()) / f"inspection-assistant-{os.getuid()}"
+    assert stat.S_IMODE(cache.parent.stat().st_mode) == 0o700
+    assert str(page.blocks.GRADIO_CACHE).startswith(str(cache))
+    page.new_conversation(session)
+    assert not any(p.exists() for p in files)
