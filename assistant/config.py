@@ -63,6 +63,13 @@ class Settings(BaseSettings):
     parse_workers: int = Field(default_factory=lambda: max(1, min(4, os.cpu_count() or 1)))
     feedback_max_chars: int = Field(2000, description="Longest feedback comment the page accepts")
     feedback_per_minute: int = Field(5, description="Feedback messages one browser session may send in a minute")
+    allowed_hosts: list[str] = Field(default_factory=list, description="Host names the page answers to besides "
+                                     "the bound address and localhost (DNS rebinding guard); '*' turns the check off")
+    max_upload_bytes: int = Field(0, description="Largest file Gradio's upload route accepts; the page has no "
+                                                 "upload, so 0 refuses every non-empty file")
+    login_delay: float = Field(1.0, description="Seconds every wrong password waits before the answer")
+    login_max_failures: int = Field(5, description="Wrong passwords in a row that lock a user name")
+    login_lockout_seconds: float = Field(300.0, description="How long a locked user name stays locked")
     prune_guard: float = Field(0.5, description="An ingest that finds more than this share of the indexed files "
                                                 "missing is refused unless --prune is given")
 

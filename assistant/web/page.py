@@ -144,6 +144,20 @@ def private_folder() -> Path:
     return folder
 
 
+def allowed_hosts(server_name: str, extra: list[str]) -> list[str] | None:
+    """Host header values the page answers to; None when the user turned the check off with '*'."""
+    if "*" in extra:
+        return None
+    hosts = {"127.0.0.1", "localhost", *extra}
+    if server_name in ("0.0.0.0", "::", ""):
+        import socket
+
+        hosts |= {socket.gethostname(), socket.getfqdn()}
+    else:
+        hosts.add(server_name)
+    return sorted(hosts)
+
+
 def page_theme():
     return gr.themes.Default(font=FONTS, font_mono=MONO)
 
@@ -202,12 +216,23 @@ class ChatPage:
 
         No allowed_paths: page images go out as images and original files as private copies, so Gradio
         serves nothing from the corpus or the index folder itself."""
+        limits = self.assistant.settings
         options = dict(
             theme=page_theme(), css=CSS, ssr_mode=False, server_name="127.0.0.1", share=False,
-            footer_links=["api", "settings"], run_history=False,
+            footer_links=["api", "settings"], run_history=False, max_file_size=limits.max_upload_bytes,
         )
         options.update(kwargs)
         options["share"] = False  # never a public tunnel: the documents and questions stay on this machine
+        hosts = allowed_hosts(options["server_name"], limits.allowed_hosts)
+        if hosts is not None:
+            # A page in the browser under another name (DNS rebinding) would otherwise be answered as if local.
+            from starlette.middleware import Middleware
+            from starlette.middleware.trustedhost import TrustedHostMiddleware
+
+            app_kwargs = dict(options.get("app_kwargs") or {})
+            app_kwargs["middleware"] = [*app_kwargs.get("middleware", []),
+                                        Middleware(TrustedHostMiddleware, allowed_hosts=hosts)]
+            options["app_kwargs"] = app_kwargs
         return self.blocks.launch(**options)
 
     # ------------------------------------------------------------------------------------ layout

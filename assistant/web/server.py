@@ -62,7 +62,9 @@ def is_loopback(host: str) -> bool:
 @click.option("--chroma-url", default=None, help="Use a `chroma run` server (or OFSTED_CHROMA_URL).")
 @click.option("--concurrency", default=4, show_default=True, type=click.IntRange(1, 32),
               help="Questions answered at the same time; later ones wait in Gradio's queue.")
-def serve_command(index_dir, host, port, corpus, auth_spec, chroma_url, concurrency) -> None:
+@click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME",
+              help="Another host name the page may be reached by (repeatable); '*' turns the Host check off.")
+def serve_command(index_dir, host, port, corpus, auth_spec, chroma_url, concurrency, allow_hosts) -> None:
     """Start the chat page for managers in the browser."""
     from assistant.config import Settings, resolve_corpus
     from assistant.index import IndexMissing
@@ -84,5 +86,6 @@ def serve_command(index_dir, host, port, corpus, auth_spec, chroma_url, concurre
     except IndexMissing as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(1)
+    page.assistant.settings.allowed_hosts = [*page.assistant.settings.allowed_hosts, *allow_hosts]
     warm_up(page)
     page.launch(server_name=host, server_port=port, auth=auth, auth_message="Inspection Assistant: please log in.")

@@ -89,3 +89,49 @@ def test_exports_are_written_only_when_asked_privately_and_cleaned_up(page):
     assert str(page.blocks.GRADIO_CACHE).startswith(str(cache))
     page.new_conversation(session)
     assert not any(p.exists() for p in files)
+
+
+@pytest.mark.slow
+def test_requests_for_another_host_name_are_refused(page):
+    import httpx
+
+    from tests.web.conftest import start_page
+
+    url = start_page(page)
+    try:
+        assert httpx.get(url + "config").status_code == 200
+        evil = httpx.get(url + "config", headers={"Host": "evil.example", "Origin": "http://evil.example"})
+        # Gradio's CORS layer sits outside and still labels the refusal, but the refusal is all there is to read.
+        assert evil.status_code == 400 and evil.text == "Invalid host header"
+        ask = {"data": ["supervision", [], "", [], "any", "any", "both", "any", "any"]}
+        assert httpx.post(url + "gradio_api/call/ask", json=ask, headers={"Host": "evil.example"}).status_code == 400
+    finally:
+        page.blocks.close()
+    # Names the user configures are answered; '*' turns the check off.
+    page.assistant.settings.allowed_hosts = ["assistant.example"]
+    url = start_page(page)
+    try:
+        assert httpx.get(url + "config", headers={"Host": "assistant.example"}).status_code == 200
+        assert httpx.get(url + "config", headers={"Host": "evil.example"}).status_code == 400
+    finally:
+        page.blocks.close()
+    page.assistant.settings.allowed_hosts = ["*"]
+    url = start_page(page)
+    try:
+        assert httpx.get(url + "config", headers={"Host": "evil.example"}).status_code == 200
+    finally:
+        page.blocks.close()
+
+
+@pytest.mark.slow
+def test_uploads_are_refused(page):
+    import httpx
+
+    from tests.web.conftest import start_page
+
+    url = start_page(page)
+    try:
+        upload = httpx.post(url + "gradio_api/upload", files={"files": ("big.bin", b"x" * 2_000_000)})
+        assert upload.status_code == 413, (upload.status_code, upload.text[:200])
+    finally:
+        page.blocks.close()
