@@ -140,6 +140,24 @@ def ask(question, index_dir, chroma_url, las, year_from, year_to, kind, area, gr
     print_answer(answer)
 
 
+@cli.command("hash-password")
+@click.argument("user")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input (one line) instead of asking.")
+def hash_password(user, password_stdin) -> None:
+    """Print a `user:scrypt$...` line for the `serve --auth` file; the password itself is never stored."""
+    from assistant.web.auth import hash_password as make_hash
+
+    if ":" in user or not user.strip() or user != user.strip():
+        _fail("the user name must be non-empty, without ':' or surrounding spaces")
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True, err=True)
+    if not password:
+        _fail("the password is empty")
+    click.echo(f"{user}:{make_hash(password)}")
+
+
 @cli.command("eval")
 @INDEX_OPTION
 @CHROMA_OPTION

@@ -233,6 +233,11 @@ class ChatPage:
             app_kwargs["middleware"] = [*app_kwargs.get("middleware", []),
                                         Middleware(TrustedHostMiddleware, allowed_hosts=hosts)]
             options["app_kwargs"] = app_kwargs
+        if isinstance(options.get("auth"), (list, tuple)):
+            from assistant.web.auth import login_checker
+
+            options["auth"] = login_checker(list(options["auth"]), limits.login_delay, limits.login_max_failures,
+                                            limits.login_lockout_seconds)
         return self.blocks.launch(**options)
 
     # ------------------------------------------------------------------------------------ layout

@@ -70,11 +70,14 @@ def serve_command(index_dir, host, port, corpus, auth_spec, chroma_url, concurre
     from assistant.index import IndexMissing
     from assistant.web.auth import AuthError, load_auth
 
+    warnings: list[str] = []
     try:
-        auth = load_auth(auth_spec)
+        auth = load_auth(auth_spec, warnings)
     except AuthError as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(2)
+    for warning in warnings:
+        click.echo(f"Warning: {warning}", err=True)
     settings = Settings()
     corpus_root = resolve_corpus(corpus)
     if not corpus_root.is_dir():

@@ -135,3 +135,24 @@ def test_uploads_are_refused(page):
         assert upload.status_code == 413, (upload.status_code, upload.text[:200])
     finally:
         page.blocks.close()
+
+
+@pytest.mark.slow
+def test_wrong_logins_through_the_server_are_slowed(page):
+    import time
+
+    import httpx
+
+    from tests.web.conftest import start_page
+
+    page.assistant.settings.login_delay = 0.3
+    url = start_page(page, auth=[("alice", "s3cret")])
+    try:
+        started = time.perf_counter()
+        for i in range(3):
+            assert httpx.post(url + "login", data={"username": "alice", "password": f"no{i}"}).status_code == 400
+        assert time.perf_counter() - started >= 0.9
+        with httpx.Client() as client:
+            assert client.post(url + "login", data={"username": "alice", "password": "s3cret"}).status_code == 200
+    finally:
+        page.blocks.close()
