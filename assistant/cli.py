@@ -30,7 +30,9 @@ def _index_dir(index_dir: Path | None) -> Path:
 
 
 def _fail(message: str, code: int = 1) -> None:
-    click.echo(f"Error: {message}", err=True)
+    from assistant.terminal import shown  # messages name files, and a file name must not forge a line
+
+    click.echo(f"Error: {shown(message)}", err=True)
     sys.exit(code)
 
 

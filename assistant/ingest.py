@@ -230,6 +230,8 @@ def _sync_files(store: Store, corpus: Path, found, run: _Run, settings: Settings
         store.add_document(outcome.doc, outcome.pages, outcome.chunks)
         for rel, _, stat in copies:
             store.set_file(str(rel), sha, stat.st_size, stat.st_mtime, sha, None, file_stamp(stat))
+        for warning in outcome.warnings:
+            say(f"note {copies[0][0]}: {warning}")
         run.parsed += 1
         run.changed = True
     store.set_meta("parser_version", PARSER_VERSION)
@@ -401,4 +403,5 @@ def _summary(store: Store, run: _Run, seconds: float) -> IngestSummary:
         pending_embeddings=store.count("SELECT COUNT(*) FROM chunks WHERE embedded=0"),
         not_embedded=store.count("SELECT COUNT(*) FROM chunks WHERE embedded=?", (NOT_EMBEDDED,)),
         timings={k: round(v, 3) for k, v in run.timings.items()},
+        notes=[Skipped(path=d["path"], reason=n) for d in store.documents() for n in d["info"].get("notes", [])],
     )
