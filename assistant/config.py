@@ -70,6 +70,8 @@ class Settings(BaseSettings):
     login_delay: float = Field(1.0, description="Seconds every wrong password waits before the answer")
     login_max_failures: int = Field(5, description="Wrong passwords in a row that lock a user name")
     login_lockout_seconds: float = Field(300.0, description="How long a locked user name stays locked")
+    max_document_mb: float = Field(25.0, description="Files larger than this are skipped with a reason, unread "
+                                                     "(the largest real report or framework file is about 2 MB)")
     prune_guard: float = Field(0.5, description="An ingest that finds more than this share of the indexed files "
                                                 "missing is refused unless --prune is given")
 

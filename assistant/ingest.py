@@ -187,6 +187,12 @@ def _sync_files(store: Store, corpus: Path, found, run: _Run, settings: Settings
             # A file that exists but cannot be read now keeps its indexed document; size 0 retries it next time.
             store.set_file(str(rel), row["doc_id"] if row else None, 0, 0.0, "", _unreadable(exc, row))
             continue
+        if stat.st_size > settings.max_document_mb * 1024 * 1024:
+            # Checked before reading a byte: a 50 MB HTML page took minutes, gigabytes and 61,114 passages.
+            store.set_file(str(rel), None, stat.st_size, stat.st_mtime, "",
+                           f"too large: {stat.st_size / 1024 / 1024:.0f} MB, over the {settings.max_document_mb:g} MB "
+                           "limit (OFSTED_MAX_DOCUMENT_MB)", file_stamp(stat))
+            continue
         if not reparse and row and row["size"] == stat.st_size and row["mtime"] == stat.st_mtime and (
             row["stamp"] == file_stamp(stat)
         ) and (row["skipped_reason"] or (row["doc_id"] and store.has_document(row["doc_id"]))):

@@ -74,3 +74,16 @@ def test_control_characters_and_bidi_overrides_in_names_are_printed_escaped(tmp_
     assert not any(line.startswith("Error:") for line in out.splitlines()), out
     assert "\u202e" not in out
     assert "skipped framework/x.pdf\\nError: the index" in out and "\\u202eexe.pdf: empty file" in out, out
+
+
+def test_a_document_over_the_size_limit_is_skipped_unread(tmp_path, monkeypatch):
+    from assistant.ingest import ingest
+
+    corpus, index_dir = good_corpus(tmp_path / "corpus"), tmp_path / "index"
+    body = "<p>1. Practitioners record supervision decisions every month for every child.</p>\n" * 40_000
+    (corpus / "framework" / "huge.html").write_text(f"<html><body><main>{body}</main></body></html>")
+    monkeypatch.setenv("OFSTED_MAX_DOCUMENT_MB", "2")
+    summary = ingest(corpus, index_dir, all_reports=True, embed=False)
+    reasons = {s.path: s.reason for s in summary.skipped}
+    assert reasons["framework/huge.html"] == "too large: 3 MB, over the 2 MB limit (OFSTED_MAX_DOCUMENT_MB)"
+    assert summary.documents == 2 and summary.parsed == 2
