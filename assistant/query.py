@@ -174,6 +174,19 @@ def content_terms(text: str) -> list[str]:
     return out
 
 
+def cut_at_word(text: str, limit: int) -> str:
+    """At most `limit` characters, ending at a word boundary: a half word ("stoke-on-t") matches nothing
+    and made the question look like one about an unknown place."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    if not text[limit].isspace():
+        space = max(cut.rfind(" "), cut.rfind("\n"), cut.rfind("\t"))
+        if space > 0:
+            cut = cut[:space]
+    return cut.rstrip()
+
+
 def understand(
     question: str,
     councils: CouncilMatcher,
@@ -183,7 +196,7 @@ def understand(
 ) -> Understanding:
     explicit = explicit or Filters()
     truncated = len(question) > max_chars
-    question = _sanitise(question)[:max_chars]
+    question = cut_at_word(_sanitise(question), max_chars)
     glossary = load_glossary()
     filters = explicit.model_copy(deep=True)
     detected: dict = {}
@@ -197,7 +210,7 @@ def understand(
     stripped = _YEAR.sub(" ", stripped)
     terms = content_terms(stripped)
 
-    previous = [_sanitise(h)[:max_chars] for h in (history or []) if h and h.strip()]
+    previous = [cut_at_word(_sanitise(h), max_chars) for h in (history or []) if h and h.strip()]
     if previous:
         prev_las: list[str] = []
         prev_years: list[int] = []

@@ -27,6 +27,7 @@ from assistant.api import Assistant
 from assistant.feedback import RATINGS, feedback_record
 from assistant.index import doc_year
 from assistant.models import AREA_LABELS, AREAS, GRADES, Citation, Filters
+from assistant.query import cut_at_word
 from assistant.web import render
 from assistant.web.export import write_docx, write_markdown
 from assistant.web.render import Turn
@@ -386,7 +387,7 @@ class ChatPage:
         limits = self.assistant.settings
         filters = ui_filters(las, year_from, year_to, kind, area, grade)
         # The session keeps what the answer used, never the whole paste: the library says it was cut.
-        turn = Turn(question=question[:limits.max_question_chars], ui_filters=filters,
+        turn = Turn(question=cut_at_word(question, limits.max_question_chars), ui_filters=filters,
                     history=[t.question for t in turns][-limits.max_history:])
         turns.append(turn)
         if len(turns) > limits.max_turns:

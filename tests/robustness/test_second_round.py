@@ -87,3 +87,14 @@ def test_a_document_over_the_size_limit_is_skipped_unread(tmp_path, monkeypatch)
     reasons = {s.path: s.reason for s in summary.skipped}
     assert reasons["framework/huge.html"] == "too large: 3 MB, over the 2 MB limit (OFSTED_MAX_DOCUMENT_MB)"
     assert summary.documents == 2 and summary.parsed == 2
+
+
+def test_a_long_question_is_cut_at_a_word_boundary(assistant):
+    filler = "What did inspectors say about children in care in " + "a " * 970
+    question = filler + "stoke-on-trent and their supervision?"
+    cut_at = 2000 - len(filler)
+    assert 0 < cut_at < len("stoke-on-trent")  # the plain cut would leave "stoke-on-t..."
+    ans = assistant.ask(question)
+    assert len(ans.question) <= 2000 and not ans.question.endswith(question[len(filler):2000])
+    assert ans.question.split()[-1] == "a"
+    assert "No indexed document mentions" not in ans.answer, ans.answer
