@@ -17,15 +17,40 @@ from assistant.config import apply_offline_env
 log = logging.getLogger(__name__)
 
 
+def corpus_for(index_dir: str | Path, explicit: str | Path | None = None) -> Path:
+    """--corpus, else OFSTED_CORPUS, else the folder the index was built from (when it is still there), else
+    resolve_corpus's fallbacks: an index built elsewhere must not show another corpus's files."""
+    import os
+
+    from assistant.config import resolve_corpus
+
+    if explicit or os.environ.get("OFSTED_CORPUS"):
+        return resolve_corpus(explicit)
+    from assistant.index import STATE_FILE
+    from assistant.store import Store
+
+    state = Path(index_dir) / STATE_FILE
+    if state.exists():
+        store = Store(state, readonly=True)
+        try:
+            recorded = store.get_meta("corpus")
+        except Exception:  # an unreadable or half-built index: the page itself will say what is wrong
+            recorded = None
+        finally:
+            store.close()
+        if recorded and Path(recorded).is_dir():
+            return Path(recorded)
+    return resolve_corpus(None)
+
+
 def create_page(index_dir: str | Path, corpus: str | Path | None = None, chroma_url: str | None = None, **page_options):
-    """The ChatPage for an index folder; corpus defaults to `resolve_corpus()`."""
+    """The ChatPage for an index folder; corpus defaults to `corpus_for(index_dir)`."""
     apply_offline_env()
     from assistant.api import Assistant
-    from assistant.config import resolve_corpus
     from assistant.web.page import ChatPage
 
     assistant = Assistant(index=index_dir, chroma_url=chroma_url)
-    return ChatPage(assistant, resolve_corpus(corpus), **page_options)
+    return ChatPage(assistant, corpus_for(index_dir, corpus), **page_options)
 
 
 def warm_up(page) -> threading.Thread:
@@ -66,7 +91,7 @@ def is_loopback(host: str) -> bool:
               help="Another host name the page may be reached by (repeatable); '*' turns the Host check off.")
 def serve_command(index_dir, host, port, corpus, auth_spec, chroma_url, concurrency, allow_hosts) -> None:
     """Start the chat page for managers in the browser."""
-    from assistant.config import Settings, resolve_corpus
+    from assistant.config import Settings
     from assistant.index import IndexMissing
     from assistant.web.auth import AuthError, load_auth
 
@@ -79,7 +104,7 @@ def serve_command(index_dir, host, port, corpus, auth_spec, chroma_url, concurre
     for warning in warnings:
         click.echo(f"Warning: {warning}", err=True)
     settings = Settings()
-    corpus_root = resolve_corpus(corpus)
+    corpus_root = corpus_for(index_dir or settings.index, corpus)
     if not corpus_root.is_dir():
         click.echo(f"Warning: corpus folder {corpus_root} not found: answers work, but page images and downloads will not.", err=True)
     if not is_loopback(host) and not auth:

@@ -98,3 +98,19 @@ def test_a_long_question_is_cut_at_a_word_boundary(assistant):
     assert len(ans.question) <= 2000 and not ans.question.endswith(question[len(filler):2000])
     assert ans.question.split()[-1] == "a"
     assert "No indexed document mentions" not in ans.answer, ans.answer
+
+
+def test_serve_uses_the_corpus_recorded_in_the_index(tmp_path, monkeypatch):
+    from assistant.ingest import ingest
+    from assistant.web.server import corpus_for
+
+    corpus, index_dir = good_corpus(tmp_path / "corpus"), tmp_path / "index"
+    ingest(corpus, index_dir, all_reports=True, embed=False)
+    monkeypatch.delenv("OFSTED_CORPUS", raising=False)
+    monkeypatch.chdir(tmp_path)  # no ./corpus with documents here... except the one just built
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    assert corpus_for(index_dir) == corpus.resolve()
+    assert corpus_for(index_dir, tmp_path / "other") == tmp_path / "other"  # --corpus still wins
+    monkeypatch.setenv("OFSTED_CORPUS", str(tmp_path / "env"))
+    assert corpus_for(index_dir) == tmp_path / "env"
