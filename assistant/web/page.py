@@ -249,11 +249,17 @@ class ChatPage:
             viewer = gr.State(None)
             with gr.Sidebar(label="Filters", open=True, width=300):
                 gr.Markdown("### Filters\nApplied to every question you ask.")
-                la = gr.Dropdown(label="Local authority", choices=[], multiselect=True, filterable=True,
+                # Filled now as well as on page load, and open to other values: API clients of "/ask" never
+                # load the page, and a council or year the index gained since gets the library's own message.
+                las, years = self._filter_choices()
+                la = gr.Dropdown(label="Local authority", choices=las, multiselect=True, filterable=True,
+                                 allow_custom_value=True,
                                  info="Type to search; choose one or more.", elem_id="ia-la")
                 with gr.Row():
-                    year_from = gr.Dropdown(label="From year", choices=[ANY], value=ANY, min_width=100, elem_id="ia-year-from")
-                    year_to = gr.Dropdown(label="To year", choices=[ANY], value=ANY, min_width=100, elem_id="ia-year-to")
+                    year_from = gr.Dropdown(label="From year", choices=years, value=ANY, min_width=100,
+                                            allow_custom_value=True, elem_id="ia-year-from")
+                    year_to = gr.Dropdown(label="To year", choices=years, value=ANY, min_width=100,
+                                          allow_custom_value=True, elem_id="ia-year-to")
                 kind = gr.Radio(label="Documents", choices=KIND_CHOICES, value="both", elem_id="ia-kind")
                 area = gr.Dropdown(label="Judgement area", value=ANY,
                                    choices=[("Any area", ANY)] + [(AREA_LABELS[a], a) for a in AREAS], elem_id="ia-area")
@@ -365,14 +371,25 @@ class ChatPage:
         takes any object with a "path" key (every citation has one) for a file and tries to download it."""
         from pydantic import ValidationError
 
+        def refuse(message: str):
+            # The client gets the reason; the server log one line, not Gradio's traceback of a bad request.
+            log.warning("/answer refused: %s", message)
+            return gr.Error(message, print_exception=False)
+
         if not isinstance(question, str) or not question.strip():
-            raise gr.Error("Send a question: a non-empty string.")
+            raise refuse("Send a question: a non-empty string.")
+        if filters is not None and not isinstance(filters, dict):
+            raise refuse("filters must be an object with the keys " + ", ".join(Filters.model_fields) + ".")
+        unknown = sorted(set(filters or {}) - set(Filters.model_fields))
+        if unknown:  # a misspelt key would otherwise drop its filter silently
+            raise refuse(f"Unknown filter key{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}; "
+                         f"the keys are {', '.join(Filters.model_fields)}.")
         try:
             wanted = Filters.model_validate(filters or {})
         except ValidationError as exc:
-            raise gr.Error(f"The filters are not valid: {exc.errors()[0]['loc']}: {exc.errors()[0]['msg']}") from None
+            raise refuse(f"The filters are not valid: {exc.errors()[0]['loc']}: {exc.errors()[0]['msg']}") from None
         if history is not None and not (isinstance(history, list) and all(isinstance(h, str) for h in history)):
-            raise gr.Error("history must be a list of the earlier questions, as strings.")
+            raise refuse("history must be a list of the earlier questions, as strings.")
         return self.assistant.ask(question.strip(), filters=wanted, history=history or None).model_dump_json()
 
     def respond(self, question, turns, session, las, year_from, year_to, kind, area, grade):
@@ -585,6 +602,12 @@ class ChatPage:
             self._feedback_times[session] = times + [now]
             return True
 
+    def _filter_choices(self, docs=None) -> tuple[list[str], list[str]]:
+        docs = list(docs if docs is not None else self.index.documents().values())
+        las = sorted({d.local_authority for d in docs if d.local_authority})
+        years = sorted({doc_year(d) for d in docs} - {None, 0})
+        return las, [ANY] + [str(y) for y in years]
+
     # ------------------------------------------------------------------------------------ library
     def library(self):
         docs = sorted(self.index.documents().values(),
@@ -609,9 +632,7 @@ class ChatPage:
                  f"ingest running: **{'yes' if running else 'no'}** \u00b7 **{len(skipped)}** files skipped")
         if embeddable and embedded < embeddable:
             state += "\n\nUntil every passage is embedded, answers rely more on keyword search."
-        las = sorted({d.local_authority for d in docs if d.local_authority})
-        years = sorted({y for d in docs if (y := doc_year(d))})
-        year_choices = [ANY] + [str(y) for y in years]
+        las, year_choices = self._filter_choices(docs)
         return (
             gr.Dropdown(choices=las), gr.Dropdown(choices=year_choices), gr.Dropdown(choices=year_choices),
             pd.DataFrame(rows, columns=headers),

@@ -156,3 +156,41 @@ def test_wrong_logins_through_the_server_are_slowed(page):
             assert client.post(url + "login", data={"username": "alice", "password": "s3cret"}).status_code == 200
     finally:
         page.blocks.close()
+
+
+@pytest.mark.slow
+def test_api_clients_can_filter_ask_and_answer_refuses_misspelt_keys_in_one_log_line(assistant, fixture_corpus,
+                                                                                       tmp_path, capfd, caplog):
+    import json
+
+    from gradio_client import Client
+
+    from tests.web.conftest import start_page
+
+    page = ChatPage(assistant, fixture_corpus, stage_dir=tmp_path / "stage", stream_delay=0)
+    url = start_page(page)
+    try:
+        client = Client(url, verbose=False, download_files=False)
+        # "/ask" from a program that never loaded the page: the council and year filters are accepted.
+        out = client.predict("What did inspectors say about supervision?", ["Stoke-on-Trent"], "2019", "2019",
+                             "report", "any", "any", api_name="/ask")
+        html = out[0] if isinstance(out, (list, tuple)) else out
+        assert "Stoke-on-Trent" in html and "not in the list of choices" not in html
+        # A council the index does not have gets the library's own message, not a validation error.
+        client.reset_session()
+        out = client.predict("supervision", ["Atlantis"], "any", "any", "both", "any", "any", api_name="/ask")
+        assert "No indexed report is for Atlantis" in (out[0] if isinstance(out, (list, tuple)) else out)
+        # A misspelt filter key is refused with the list of keys; the server log gets one line for it.
+        capfd.readouterr()
+        with pytest.raises(Exception) as info:
+            client.predict("supervision", {"local_authorty": ["Norfolk"]}, None, api_name="/answer")
+        assert "Unknown filter key 'local_authorty'" in str(info.value) and "local_authority" in str(info.value)
+        good = json.loads(client.predict("supervision", {"local_authority": ["Norfolk"]}, None, api_name="/answer"))
+        assert good["filters"]["local_authority"] == ["Norfolk"]
+        logged = capfd.readouterr()
+        assert "Traceback" not in logged.err + logged.out
+        assert [r.message for r in caplog.records if "/answer refused" in r.message] == [
+            "/answer refused: Unknown filter key 'local_authorty'; the keys are local_authority, year_from, year_to, "
+            "kind, area, grade, doc_id."]
+    finally:
+        page.blocks.close()
