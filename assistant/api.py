@@ -58,7 +58,8 @@ class Assistant:
         if isinstance(filters, dict):
             filters = Filters(**filters)
         filters = filters or Filters()
-        history = [_turn_text(h) for h in (history or [])]
+        # Only the last few turns shape a follow-up; a client sending thousands must not cost more.
+        history = [_turn_text(h) for h in list(history or [])[-self.settings.max_history:]]
         question = question if isinstance(question, str) else str(question or "")
         if not re.search(r"\w", question):
             return self._answer(question.strip(), EMPTY_MESSAGE, True, [], filters, started)

@@ -33,7 +33,9 @@ DENSE_OPTION = click.option(
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
-    click.echo(f"Error: {message}", err=True)
+    from assistant.terminal import shown  # messages name files, and a file name must not forge a line
+
+    click.echo(f"Error: {shown(message)}", err=True)
     sys.exit(code)
 
 
@@ -74,9 +76,11 @@ def cli() -> None:
 @click.option("--all", "all_reports", flag_value=True, default=None, help="Every report, full history.")
 @click.option("--latest-only", "all_reports", flag_value=False, help="Back to each council's latest report only.")
 @click.option("--no-embed", is_flag=True, help="Parse and build the keyword index only; embed later.")
+@click.option("--prune", is_flag=True, help="Remove missing files from the index even when most are missing.")
 @JSON_OPTION
-def ingest(corpus, index_dir, chroma_url, all_reports, no_embed, as_json) -> None:
+def ingest(corpus, index_dir, chroma_url, all_reports, no_embed, prune, as_json) -> None:
     """Index a corpus folder: by default each council's latest report plus the framework documents."""
+    from assistant.ingest import CorpusShrank
     from assistant.ingest import ingest as run_ingest
     from assistant.locking import IndexBusy
     from assistant.terminal import ProgressPrinter, print_summary
@@ -95,10 +99,12 @@ def ingest(corpus, index_dir, chroma_url, all_reports, no_embed, as_json) -> Non
             summary = run_ingest(
                 corpus, index_dir or settings.index, all_reports=all_reports, settings=settings,
                 chroma_url=chroma_url or settings.chroma_url, embed=not no_embed, progress=printer.update,
-                log=printer.log,
+                log=printer.log, prune=prune,
             )
     except IndexBusy as exc:
         fail(str(exc), 75)
+    except CorpusShrank as exc:
+        fail(str(exc))
     except PermissionError as exc:
         fail(str(exc))
     except OSError as exc:
@@ -200,18 +206,24 @@ def ask(question, index_dir, chroma_url, las, year_from, year_to, kind, area, gr
 @CHROMA_OPTION
 @click.option("--concurrency", default=4, show_default=True, type=click.IntRange(1, 32),
               help="Questions answered at the same time; later ones wait in Gradio's queue.")
-def serve(index_dir, host, port, corpus, auth_spec, chroma_url, concurrency) -> None:
+@click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME",
+              help="Another host name the page may be reached by (repeatable); '*' turns the Host check off.")
+def serve(index_dir, host, port, corpus, auth_spec, chroma_url, concurrency, allow_hosts) -> None:
     """Start the chat page for managers in the browser."""
     from assistant.index import IndexMissing
     from assistant.web.auth import AuthError, load_auth
-    from assistant.web.server import create_page, is_loopback, warm_up
+    from assistant.web.server import corpus_for, create_page, is_loopback, warm_up
 
+    warnings: list[str] = []
     try:
-        auth = load_auth(auth_spec)
+        auth = load_auth(auth_spec, warnings)
     except AuthError as exc:
         fail(str(exc), 2)
+    for warning in warnings:
+        click.echo(f"Warning: {warning}", err=True)
     settings = Settings()
-    corpus_root = resolve_corpus(corpus)
+    settings.allowed_hosts = [*settings.allowed_hosts, *allow_hosts]
+    corpus_root = corpus_for(index_dir or settings.index, corpus)
     if not corpus_root.is_dir():
         click.echo(f"Warning: corpus folder {corpus_root} not found: answers work, but page images and downloads will not.", err=True)
     if not is_loopback(host) and not auth:
@@ -223,6 +235,24 @@ def serve(index_dir, host, port, corpus, auth_spec, chroma_url, concurrency) -> 
         fail(str(exc))
     warm_up(page)
     page.launch(server_name=host, server_port=port, auth=auth, auth_message="Inspection Assistant: please log in.")
+
+
+@cli.command("hash-password")
+@click.argument("user")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input (one line) instead of asking.")
+def hash_password(user, password_stdin) -> None:
+    """Print a `user:scrypt$...` line for the `serve --auth` file; the password itself is never stored."""
+    from assistant.web.auth import hash_password as make_hash
+
+    if ":" in user or not user.strip() or user != user.strip():
+        fail("the user name must be non-empty, without ':' or surrounding spaces")
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True, err=True)
+    if not password:
+        fail("the password is empty")
+    click.echo(f"{user}:{make_hash(password)}")
 
 
 @cli.group("feedback")

@@ -67,6 +67,9 @@ class Settings(BaseSettings):
     long_question_concepts: int = _knob(24, "A question with more concepts than this is pasted text: it is searched "
                                             "for its key phrases instead (a 3-sentence paragraph has about 25)")
     key_phrases: int = _knob(10, "How many of a pasted text's rarest phrases are searched")
+    max_history: int = _knob(10, "Earlier questions of a conversation used (and kept) for a follow-up")
+    max_turns: int = _knob(10, "Questions a chat page session keeps on screen and in its exports")
+    stream_steps: int = _knob(5, "Most partial renders streamed per answer (each resends the page)")
     sentence_rank_weight: float = _knob(0.6, "Sentence score: weight of 1 / (1 + the passage's fused rank), added "
                                              "to the share of the question's concepts the sentence names")
     sentence_fused_weight: float = _knob(12.0, "Sentence score: weight of the passage's fused RRF score (about "
@@ -104,6 +107,21 @@ class Settings(BaseSettings):
     fetch_retries: int = _knob(3, "Retries of a request that timed out, could not connect or got a 429/5xx answer")
     fetch_backoff: float = _knob(5.0, "Seconds before the first retry; each further retry waits twice as long")
     fetch_page_size: int = _knob(100, "Search results asked for per page (the site gives at most 100)")
+
+    # The chat page's limits and guards (issue 12's second round of hardening).
+    feedback_max_chars: int = _knob(2000, "Longest feedback comment the page accepts")
+    feedback_per_minute: int = _knob(5, "Feedback messages one browser session may send in a minute")
+    allowed_hosts: list[str] = Field(default_factory=list, description="Host names the page answers to besides "
+                                     "the bound address and localhost (DNS rebinding guard); '*' turns the check off")
+    max_upload_bytes: int = _knob(0, "Largest file Gradio's upload route accepts; the page has no upload, so 0 "
+                                     "refuses every non-empty file")
+    login_delay: float = _knob(1.0, "Seconds every wrong password waits before the answer")
+    login_max_failures: int = _knob(5, "Wrong passwords in a row that lock a user name")
+    login_lockout_seconds: float = _knob(300.0, "How long a locked user name stays locked")
+    max_document_mb: float = _knob(25.0, "Files larger than this are skipped with a reason, unread (the largest "
+                                         "real report or framework file is about 2 MB)")
+    prune_guard: float = _knob(0.5, "An ingest that finds more than this share of the indexed files missing is "
+                                    "refused unless --prune is given")
 
 
 # A few real reports and two framework documents shipped with the code, so a first run works anywhere.

@@ -35,6 +35,10 @@ Progress = Callable[[str, int, int], None]  # (phase, done, total)
 PARSER_VERSION = "7"
 
 
+class CorpusShrank(Exception):
+    """The corpus has lost most of its indexed files (unmounted, emptied, the wrong folder): nothing changed."""
+
+
 @dataclass
 class _Run:
     parsed: int = 0
@@ -54,7 +58,10 @@ def ingest(
     embed: bool = True,
     progress: Progress | None = None,
     log: Callable[[str], None] | None = None,
+    prune: bool = False,
 ) -> IngestSummary:
+    """`prune`: remove the documents of missing files even when most of the indexed files are missing
+    (refused otherwise with CorpusShrank, before anything is changed)."""
     settings = settings or Settings()
     started = time.perf_counter()
     corpus, index_dir = Path(corpus), Path(index_dir)
@@ -65,6 +72,9 @@ def ingest(
         _check_writable(index_dir)
         if all_reports is None:
             all_reports = store.get_meta("scope") == "all"
+        found = discover(corpus, all_reports)
+        if not prune:
+            _check_shrink(store, corpus, found, settings)
         store.set_meta("scope", "all" if all_reports else "latest")
         # Remembered so the chat page can offer the original files without being told where they are.
         store.set_meta("corpus", str(corpus.resolve()))
@@ -73,7 +83,6 @@ def ingest(
         chroma_url = store.get_meta("chroma_url") or None
         run = _Run()
         clock = time.perf_counter
-        found = discover(corpus, all_reports)
         if found.superseded:
             say(f"{found.superseded} earlier reports left out (latest report per council); add --all for every report")
         t0 = clock()
@@ -122,6 +131,26 @@ def _write_errors():
         raise OSError(code, f"the vector store failed ({str(exc)[:200]})") from exc
 
 
+def _kept_paths(known, found) -> set[str]:
+    """Known paths inside folders that could not be listed: kept as they are."""
+    folders = [str(rel) for rel, _ in found.unreadable]
+    return {p for p in known if any(p.startswith(f + "/") for f in folders)}
+
+
+def _check_shrink(store: Store, corpus: Path, found, settings: Settings) -> None:
+    """An unmounted share or an emptied folder looks exactly like a corpus whose files were all deleted;
+    removing most of the index on that evidence alone needs the user's say-so (--prune)."""
+    known = {p: r for p, r in store.files().items() if r["doc_id"]}
+    if not known:
+        return
+    listed = {str(p) for p in found.files} | _kept_paths(known, found)
+    missing = [p for p in known if p not in listed and not (corpus / p).exists()]
+    if len(missing) > settings.prune_guard * len(known):
+        raise CorpusShrank(
+            f"{len(missing)} of the {len(known)} indexed files are missing from {corpus} (an unmounted or wrong "
+            "folder?); nothing was changed. Pass --prune to remove them from the index.")
+
+
 def _keyword_stale(store: Store, index_dir: Path) -> bool:
     """True when the keyword index does not list exactly the stored chunks: a run stopped (killed, disk full)
     after committing documents but before the new keyword index was swapped in. Nothing on disk looks
@@ -137,8 +166,8 @@ def _sync_files(store: Store, corpus: Path, found, run: _Run, settings: Settings
     known = store.files()
     # A new parser version re-parses everything; unchanged passages keep their cached embeddings.
     reparse = store.get_meta("parser_version") != PARSER_VERSION
-    current = {str(p) for p in found.files}
-    for rel, reason in found.unsupported:
+    current = {str(p) for p in found.files} | _kept_paths(known, found)
+    for rel, reason in [*found.unsupported, *found.unreadable]:
         store.set_file(str(rel), None, 0, 0.0, "", reason)
         current.add(str(rel))
     # Removed files leave the index; a document goes when no path points at it any more.
@@ -148,15 +177,22 @@ def _sync_files(store: Store, corpus: Path, found, run: _Run, settings: Settings
     todo = []
     for rel in found.files:
         full = corpus / rel
+        row = known.get(str(rel))
         try:
             stat = full.stat()
         except OSError as exc:
-            store.set_file(str(rel), None, 0, 0.0, "", f"cannot be read: {exc.strerror}")
+            # A file that exists but cannot be read now keeps its indexed document; size 0 retries it next time.
+            store.set_file(str(rel), row["doc_id"] if row else None, 0, 0.0, "", _unreadable(exc, row))
             continue
-        row = known.get(str(rel))
+        if stat.st_size > settings.max_document_mb * 1024 * 1024:
+            # Checked before reading a byte: a 50 MB HTML page took minutes, gigabytes and 61,114 passages.
+            store.set_file(str(rel), None, stat.st_size, stat.st_mtime, "",
+                           f"too large: {stat.st_size / 1024 / 1024:.0f} MB, over the {settings.max_document_mb:g} MB "
+                           "limit (OFSTED_MAX_DOCUMENT_MB)", file_stamp(stat))
+            continue
         if not reparse and row and row["size"] == stat.st_size and row["mtime"] == stat.st_mtime and (
-            row["skipped_reason"] or (row["doc_id"] and store.has_document(row["doc_id"]))
-        ):
+            row["stamp"] == file_stamp(stat)
+        ) and (row["skipped_reason"] or (row["doc_id"] and store.has_document(row["doc_id"]))):
             continue  # unchanged since the last ingest: no hashing, parsing or embedding
         todo.append((rel, full, stat))
     # Hash first (cheap), so a document already indexed under another name is recognised without parsing.
@@ -166,10 +202,18 @@ def _sync_files(store: Store, corpus: Path, found, run: _Run, settings: Settings
         try:
             sha = file_sha(full)
         except OSError as exc:
-            store.set_file(str(rel), None, stat.st_size, stat.st_mtime, "", f"cannot be read: {exc.strerror}")
+            row = known.get(str(rel))
+            store.set_file(str(rel), row["doc_id"] if row else None, 0, 0.0, "", _unreadable(exc, row))
+            continue
+        row = known.get(str(rel))
+        if not reparse and row and row["sha"] == sha and (
+                row["skipped_reason"] or (row["doc_id"] and store.has_document(row["doc_id"]))):
+            # Only the stamp moved (a copy, a restore, a touch): the same bytes need no parsing.
+            store.set_file(str(rel), row["doc_id"], stat.st_size, stat.st_mtime, sha, row["skipped_reason"],
+                           file_stamp(stat))
             continue
         if store.has_document(sha) and (not reparse or sha in reparsed):
-            store.set_file(str(rel), sha, stat.st_size, stat.st_mtime, sha, None)  # same content, another name
+            store.set_file(str(rel), sha, stat.st_size, stat.st_mtime, sha, None, file_stamp(stat))  # another name
             run.changed = True
             continue
         jobs.setdefault(sha, []).append((rel, full, stat))
@@ -181,17 +225,21 @@ def _sync_files(store: Store, corpus: Path, found, run: _Run, settings: Settings
         copies = jobs[sha]
         if isinstance(outcome, str):
             for rel, _, stat in copies:
-                store.set_file(str(rel), None, stat.st_size, stat.st_mtime, sha, outcome)
+                store.set_file(str(rel), None, stat.st_size, stat.st_mtime, sha, outcome, file_stamp(stat))
                 say(f"skipped {rel}: {outcome}")
             continue
         if store.has_document(sha):  # re-parsed by a new parser version: its old vectors go first
             _remove_vectors(store, [sha], settings)
         store.add_document(outcome.doc, outcome.pages, outcome.chunks)
         for rel, _, stat in copies:
-            store.set_file(str(rel), sha, stat.st_size, stat.st_mtime, sha, None)
+            store.set_file(str(rel), sha, stat.st_size, stat.st_mtime, sha, None, file_stamp(stat))
+        for warning in outcome.warnings:
+            say(f"note {copies[0][0]}: {warning}")
         run.parsed += 1
         run.changed = True
     store.set_meta("parser_version", PARSER_VERSION)
+    if _merge_copies(store):
+        run.changed = True
     orphans = store.orphan_documents()
     if orphans:
         _remove_vectors(store, orphans, settings)
@@ -199,6 +247,46 @@ def _sync_files(store: Store, corpus: Path, found, run: _Run, settings: Settings
             store.delete_document(doc_id)
         run.removed += len(orphans)
         run.changed = True
+    if store.repoint_documents():
+        run.changed = True
+
+
+def _merge_copies(store: Store) -> int:
+    """One report saved twice with different bytes (re-downloaded, re-saved, metadata changed) is one
+    document: same kind, title, council, dates and page count, and the same text on every page. Otherwise
+    it would be quoted twice and counted as two reports. Returns how many documents were merged away."""
+    groups: dict[tuple, list[dict]] = {}
+    for doc in store.documents():
+        info = doc["info"]
+        key = (doc["kind"], doc["title"], doc["pages"], info.get("local_authority"), info.get("published"),
+               info.get("inspection_start"), info.get("inspection_end"))
+        groups.setdefault(key, []).append(doc)
+    merged = 0
+    for docs in groups.values():
+        if len(docs) < 2:
+            continue
+        kept: list[tuple[list[str], str]] = []
+        for doc in sorted(docs, key=lambda d: (d["parsed_at"] or 0, d["path"])):  # the first indexed stays
+            pages = store.page_texts(doc["doc_id"])
+            same = next((keep for texts, keep in kept if texts == pages), None)
+            if same is None:
+                kept.append((pages, doc["doc_id"]))
+            else:
+                store.merge_document(doc["doc_id"], same)
+                merged += 1
+    return merged
+
+
+def file_stamp(stat: os.stat_result) -> str:
+    """Inode and change time: an edit that keeps size and modification time (`touch -r`, a tool restoring
+    mtime, a same-length fix) still moves ctime, which no program can set back. A differing stamp only costs
+    a hash; the file is parsed again only when its bytes changed."""
+    return f"{stat.st_ino}:{stat.st_ctime_ns}"
+
+
+def _unreadable(exc: OSError, row) -> str:
+    kept = "; the indexed copy is kept" if row is not None and row["doc_id"] else ""
+    return f"cannot be read: {exc.strerror or exc}{kept}"
 
 
 def parse_job(full: Path, rel: str, sha: str, max_tokens: int, min_tokens: int):
@@ -309,4 +397,5 @@ def _summary(store: Store, run: _Run, seconds: float) -> IngestSummary:
         pending_embeddings=store.count("SELECT COUNT(*) FROM chunks WHERE embedded=0"),
         not_embedded=store.count("SELECT COUNT(*) FROM chunks WHERE embedded=?", (NOT_EMBEDDED,)),
         timings={k: round(v, 3) for k, v in run.timings.items()},
+        notes=[Skipped(path=d["path"], reason=n) for d in store.documents() for n in d["info"].get("notes", [])],
     )

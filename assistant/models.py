@@ -31,6 +31,7 @@ class IngestSummary(BaseModel):
     pending_embeddings: int = 0
     not_embedded: int = 0  # boilerplate kept out of the vectors on purpose; still in keyword search
     timings: dict = Field(default_factory=dict)  # seconds: parse, keyword, keyword_ready, embed
+    notes: list[Skipped] = Field(default_factory=list)  # indexed, with a caveat (pages that cannot be searched)
 
 
 class DocumentInfo(BaseModel):

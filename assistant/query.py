@@ -9,6 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from assistant.models import Filters
+from assistant.text import cut_at_word
 
 GLOSSARY_FILE = Path(__file__).parent / "data" / "glossary.json"
 ABBREVIATIONS_FILE = Path(__file__).parent / "data" / "abbreviations.json"
@@ -236,7 +237,7 @@ def understand(
 ) -> Understanding:
     explicit = explicit or Filters()
     truncated = len(question) > max_chars
-    question = _sanitise(question)[:max_chars]
+    question = cut_at_word(_sanitise(question), max_chars)
     glossary = load_glossary()
     filters = explicit.model_copy(deep=True)
     detected: dict = {}
@@ -256,7 +257,7 @@ def understand(
         detected["tone"] = tone
     terms = content_terms(stripped)
 
-    previous = [_sanitise(h)[:max_chars] for h in (history or []) if h and h.strip()]
+    previous = [cut_at_word(_sanitise(h), max_chars) for h in (history or []) if h and h.strip()]
     if previous:
         prev_las: list[str] = []
         prev_years: list[int] = []

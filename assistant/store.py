@@ -69,6 +69,8 @@ class Store:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with self.connect() as db:
                 db.executescript(SCHEMA)
+                if "stamp" not in {r[1] for r in db.execute("PRAGMA table_info(files)")}:
+                    db.execute("ALTER TABLE files ADD COLUMN stamp TEXT")  # indexes built before it existed
         except (sqlite3.OperationalError, OSError):
             if not (read_only_fallback and self.path.exists() and _on_read_only_storage(self.path)):
                 raise
@@ -110,9 +112,11 @@ class Store:
     def files(self) -> dict[str, sqlite3.Row]:
         return {r["path"]: r for r in self.connect().execute("SELECT * FROM files")}
 
-    def set_file(self, path: str, doc_id: str | None, size: int, mtime: float, sha: str, reason: str | None) -> None:
+    def set_file(self, path: str, doc_id: str | None, size: int, mtime: float, sha: str, reason: str | None,
+                 stamp: str | None = None) -> None:
         with self.connect() as db:
-            db.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)", (path, doc_id, size, mtime, sha, reason))
+            db.execute("INSERT OR REPLACE INTO files (path, doc_id, size, mtime, sha, skipped_reason, stamp) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?)", (path, doc_id, size, mtime, sha, reason, stamp))
 
     def remove_file(self, path: str) -> None:
         with self.connect() as db:
@@ -123,6 +127,23 @@ class Store:
             "SELECT path, skipped_reason FROM files WHERE skipped_reason IS NOT NULL ORDER BY path"
         )
         return [{"path": r[0], "reason": r[1]} for r in rows]
+
+    def merge_document(self, duplicate: str, keep: str) -> None:
+        """Every file of `duplicate` now names `keep`; `duplicate` is then an orphan and leaves."""
+        with self.connect() as db:
+            db.execute("UPDATE files SET doc_id=? WHERE doc_id=?", (keep, duplicate))
+
+    def repoint_documents(self) -> int:
+        """A document whose recorded file is gone names another of its files; how many changed."""
+        with self.connect() as db:
+            cur = db.execute(
+                "UPDATE documents SET path=(SELECT MIN(path) FROM files f WHERE f.doc_id=documents.doc_id) "
+                "WHERE path NOT IN (SELECT path FROM files f WHERE f.doc_id=documents.doc_id) "
+                "AND EXISTS (SELECT 1 FROM files f WHERE f.doc_id=documents.doc_id)")
+            return cur.rowcount
+
+    def page_texts(self, doc_id: str) -> list[str]:
+        return [r[0] for r in self.connect().execute("SELECT text FROM pages WHERE doc_id=? ORDER BY page", (doc_id,))]
 
     def orphan_documents(self) -> list[str]:
         rows = self.connect().execute(

@@ -1,6 +1,8 @@
 """What the CLI shows a person: progress bars with an ETA, summaries and answers (rich, on stderr/stdout)."""
 from __future__ import annotations
 
+import re
+
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
@@ -10,6 +12,14 @@ from assistant.models import Answer, DocumentInfo, IngestSummary
 
 out = Console()
 err = Console(stderr=True)
+
+# Control characters, bidi overrides and invisible marks in a file name could forge an "Error:" line or show
+# "report.pdf" for "fdp.troper"; they are printed as escapes instead.
+_HIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+
+
+def shown(text: str) -> str:
+    return _HIDDEN.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), str(text))
 
 _PHASES = {"parse": "Parsing documents", "embed": "Embedding passages"}
 
@@ -37,7 +47,7 @@ class ProgressPrinter:
 
     def log(self, message: str) -> None:
         if self.enabled:
-            self.progress.console.print(message, markup=False, highlight=False)
+            self.progress.console.print(shown(message), markup=False, highlight=False)
 
 
 def print_summary(s: IngestSummary) -> None:
@@ -51,7 +61,9 @@ def print_summary(s: IngestSummary) -> None:
         table.add_row(label, str(value))
     out.print(table)
     for item in s.skipped:
-        out.print(f"  skipped {item.path}: {item.reason}", markup=False, highlight=False)
+        out.print(f"  skipped {shown(item.path)}: {shown(item.reason)}", markup=False, highlight=False)
+    for item in s.notes:
+        out.print(f"  note {shown(item.path)}: {shown(item.reason)}", markup=False, highlight=False)
 
 
 def print_documents(docs: list[DocumentInfo], skipped: list[dict]) -> None:
@@ -65,7 +77,7 @@ def print_documents(docs: list[DocumentInfo], skipped: list[dict]) -> None:
         )
     out.print(table)
     for item in skipped:
-        out.print(f"skipped {item['path']}: {item['reason']}", markup=False, highlight=False)
+        out.print(f"skipped {shown(item['path'])}: {shown(item['reason'])}", markup=False, highlight=False)
 
 
 def print_answer(a: Answer) -> None:
@@ -76,7 +88,7 @@ def print_answer(a: Answer) -> None:
             where = ", ".join(x for x in (
                 c.local_authority or c.title, str(c.published or ""), c.section or "",
                 f"paragraph {c.paragraph}" if c.paragraph else "", f"page {c.page}") if x)
-            out.print(f"[{c.n}] {where}\n    {c.path}", markup=False, highlight=False)
+            out.print(f"[{c.n}] {where}\n    {shown(c.path)}", markup=False, highlight=False)
     if a.related:
         out.print("\nPossibly related", style="bold")
         for c in a.related:

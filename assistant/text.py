@@ -8,6 +8,7 @@ chat answers, trainer tools and the eval suite work with.
 - `words`, `stems`, `content_stems`: tokens for matching questions and themes to sentences.
 - `sentence_spans`, `quotable_sentences`: where sentences are, and which of them can stand alone as a quote.
 - `near_duplicate`: two sentences saying the same thing.
+- `cut_at_word`: a long question cut to a length without halving a word.
 """
 from __future__ import annotations
 
@@ -63,6 +64,19 @@ def normalise_for_scoring(text: str | None) -> str:
 
 def scoring_tokens(text: str | None) -> list[str]:
     return _SCORING_TOKEN.findall(normalise_for_scoring(text))
+
+
+def cut_at_word(text: str, limit: int) -> str:
+    """At most `limit` characters, ending at a word boundary: a half word ("stoke-on-t") matches nothing
+    and made the question look like one about an unknown place."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    if not text[limit].isspace():
+        space = max(cut.rfind(" "), cut.rfind("\n"), cut.rfind("\t"))
+        if space > 0:
+            cut = cut[:space]
+    return cut.rstrip()
 
 
 # --------------------------------------------------------------------------- words and stems

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.documents.loaders import SUPPORTED_SUFFIXES
@@ -21,6 +21,8 @@ class Discovery:
     files: list[Path]  # relative to the corpus root
     unsupported: list[tuple[Path, str]]
     superseded: int  # earlier reports left out because --all was not given
+    # Folders os.walk could not list: what was indexed from them stays, as nobody can tell it was removed.
+    unreadable: list[tuple[Path, str]] = field(default_factory=list)
 
 
 def date_in_name(name: str) -> dt.date | None:
@@ -37,30 +39,65 @@ def is_report_path(rel: Path) -> bool:
     return "reports" in rel.parts[:-1]
 
 
+def undecodable_name(rel: Path) -> str | None:
+    """The path with its undecodable bytes shown as \\xNN when the name is not valid UTF-8, else None.
+
+    os.walk hands such names over as lone surrogates, which SQLite (and every UTF-8 writer) refuses; the
+    escaped form can be stored and printed, so the file gets a skip reason instead of stopping the ingest."""
+    text = str(rel)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(text).decode("utf-8", "backslashreplace")
+    return None
+
+
 def discover(root: Path, all_reports: bool) -> Discovery:
     if not root.is_dir():
         raise FileNotFoundError(f"corpus folder not found: {root}")
     found: list[Path] = []
     unsupported: list[tuple[Path, str]] = []
+    unreadable: list[tuple[Path, str]] = []
+
+    def cannot_list(exc: OSError) -> None:
+        rel = Path(exc.filename).relative_to(root) if exc.filename else Path(".")
+        if rel == Path("."):
+            raise PermissionError(f"the corpus folder {root} cannot be read ({exc.strerror}); nothing was changed")
+        unreadable.append((Path(undecodable_name(rel) or rel), f"folder cannot be read ({exc.strerror}); "
+                                                              "what was indexed from it is kept"))
+    inside = root.resolve()
     # followlinks=False: a symlink loop in the corpus must not hang or crash the ingest.
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+    for dirpath, dirnames, filenames in os.walk(root, onerror=cannot_list, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in [d for d in dirnames if (Path(dirpath) / d).is_symlink()]:
+            # Not followed (it may lead anywhere, or back here), but said, so no folder vanishes unexplained.
+            dirnames.remove(name)
+            rel = Path(dirpath, name).relative_to(root)
+            unsupported.append((Path(undecodable_name(rel) or rel), "symbolic link to a folder: not followed"))
         for name in sorted(filenames):
             full = Path(dirpath) / name
             rel = full.relative_to(root)
             if name.startswith(".") or name.lower().startswith("readme"):
+                continue
+            escaped = undecodable_name(rel)
+            if escaped is not None:
+                unsupported.append((Path(escaped), "file name is not valid UTF-8 (rename the file to index it)"))
                 continue
             if full.is_symlink() and not full.exists():
                 unsupported.append((rel, "broken or looping symbolic link"))
                 continue
             if not full.is_file():
                 continue
+            if full.is_symlink() and not full.resolve().is_relative_to(inside):
+                # Anything readable (/etc/passwd) would otherwise be quoted in answers.
+                unsupported.append((rel, "symbolic link to a file outside the corpus folder: not indexed"))
+                continue
             if full.suffix.lower() not in SUPPORTED_SUFFIXES:
                 unsupported.append((rel, f"unsupported file type '{full.suffix or 'none'}': PDF, HTML, TXT or MD only"))
                 continue
             found.append(rel)
     if all_reports:
-        return Discovery(found, unsupported, 0)
+        return Discovery(found, unsupported, 0, unreadable)
     latest: dict[Path, tuple[tuple, Path]] = {}
     keep: list[Path] = []
     dated = 0
@@ -75,4 +112,4 @@ def discover(root: Path, all_reports: bool) -> Discovery:
         if best is None or (when, rel.name) > best[0]:
             latest[rel.parent] = ((when, rel.name), rel)
     keep.extend(rel for _, rel in latest.values())
-    return Discovery(sorted(keep), unsupported, dated - len(latest))
+    return Discovery(sorted(keep), unsupported, dated - len(latest), unreadable)

@@ -75,7 +75,7 @@ def _looks_like_error_page(data: bytes) -> bool:
 
 def _load_pdf(path: Path, data: bytes) -> LoadedDocument:
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import LimitReachedError, PdfReadError
 
     # pypdf logs every recoverable oddity of a PDF; the reasons that matter are raised below.
     logging.getLogger("pypdf").setLevel(logging.ERROR)
@@ -92,19 +92,37 @@ def _load_pdf(path: Path, data: bytes) -> LoadedDocument:
             pages = [_page_text(page) for page in reader.pages]
     except Unusable:
         raise
+    except LimitReachedError as exc:  # pypdf's decompression cap: not a scan, and not worth a raw class name
+        raise Unusable(f"too large when decompressed (a compression bomb?): {_short(exc)}") from exc
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError, OSError) as exc:
         raise Unusable(f"corrupt or truncated PDF: {_short(exc)}") from exc
     if not pages:
         raise Unusable("corrupt or truncated PDF: no pages")
     if sum(len(p.strip()) for p in pages) < MIN_CHARS_PER_PAGE * len(pages):
         raise Unusable("no text layer: needs OCR")
+    warnings = []
+    blank = [i + 1 for i, p in enumerate(pages) if len(p.strip()) < MIN_CHARS_PER_PAGE]
+    if blank:
+        # Indexed for what it has, but said: a question about those pages cannot find them.
+        warnings.append(f"{len(blank)} of {len(pages)} pages have no text layer (scanned?) and cannot be searched: "
+                        f"page{'s' if len(blank) > 1 else ''} {_ranges(blank)}")
     title = None
     try:
         meta = reader.metadata
         title = (meta.title or "").strip() or None if meta else None
     except Exception:  # broken info dictionaries are common and harmless
         title = None
-    return LoadedDocument(path=path, format="pdf", pages=pages, title=title)
+    return LoadedDocument(path=path, format="pdf", pages=pages, title=title, warnings=warnings)
+
+
+def _ranges(numbers: list[int]) -> str:
+    spans: list[list[int]] = []
+    for n in numbers:
+        if spans and n == spans[-1][1] + 1:
+            spans[-1][1] = n
+        else:
+            spans.append([n, n])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in spans)
 
 
 @contextmanager
@@ -140,8 +158,19 @@ def _font_encodings_cached():
 
 
 def _page_text(page) -> str:
+    from pypdf.errors import LimitReachedError
+
     try:
-        return page.extract_text() or ""
+        text = page.extract_text() or ""
+        if len(text.strip()) < MIN_CHARS_PER_PAGE:
+            # extract_text swallows pypdf's decompression cap and returns "", which looked like a scan;
+            # decoding the content stream again raises it, so a bomb is named as one.
+            contents = page.get_contents()
+            if contents is not None:
+                contents.get_data()
+        return text
+    except LimitReachedError:
+        raise  # a decompression bomb, not an unreadable page: the document is refused with that reason
     except Exception as exc:  # one unreadable page must not lose the document
         logging.getLogger(__name__).warning("page text could not be extracted: %s", _short(exc))
         return ""

@@ -5,7 +5,7 @@ import hashlib
 import json
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ class ParsedDocument:
     doc: dict[str, Any]
     pages: list[str]
     chunks: list[dict[str, Any]]
+    warnings: list[str] = field(default_factory=list)  # indexed, but the user should know (unsearchable pages)
 
 
 def file_sha(path: Path) -> str:
@@ -80,7 +81,9 @@ def parse_file(path: Path, rel_path: str, doc_id: str, max_tokens: int = 200, mi
         "info": info if kind == "report" else {"judgements": dict.fromkeys(AREAS)},
         "parsed_at": time.time(),
     }
-    return ParsedDocument(doc, pages, rows)
+    if loaded.warnings:
+        doc["info"]["notes"] = list(loaded.warnings)  # kept, so every later summary still says it
+    return ParsedDocument(doc, pages, rows, list(loaded.warnings))
 
 
 def _json_segments(segments: list[tuple[int, int, int]]) -> str:

@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import atexit
 import logging
+import os
+import re
 import shutil
+import stat
 import tempfile
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -24,10 +28,11 @@ from assistant.feedback import RATINGS, feedback_record
 from assistant.domain import AREA_LABELS, AREAS, GRADES, report_year
 from assistant.models import Citation, Filters
 from assistant.sample import page_notice
+from assistant.text import cut_at_word
 from assistant.web import render
 from assistant.web.export import write_docx, write_markdown
 from assistant.web.render import Turn
-from assistant.web.sources import SourceError, SourceFiles
+from assistant.web.sources import SourceError, SourceFiles, SourceRefused
 from assistant.web.trainer_tabs import TrainerTabs
 
 log = logging.getLogger(__name__)
@@ -121,6 +126,42 @@ CSS = """
 """
 
 
+_CLICK_DOWNLOAD = """() => {
+  const el = document.getElementById('%s');
+  const button = el && (el.tagName === 'BUTTON' ? el : el.querySelector('button'));
+  if (button) button.click();
+}"""
+
+
+def private_folder() -> Path:
+    """This user's own folder in the system temp folder, mode 0700, refused if someone else made it first."""
+    folder = Path(tempfile.gettempdir()) / f"inspection-assistant-{os.getuid()}"
+    try:
+        folder.mkdir(mode=0o700)
+    except FileExistsError:
+        pass
+    info = os.lstat(folder)
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
+        # A folder (or symlink) planted by another user: it could read or swap our files, so use a fresh one.
+        return Path(tempfile.mkdtemp(prefix="inspection-assistant-"))
+    os.chmod(folder, 0o700)
+    return folder
+
+
+def allowed_hosts(server_name: str, extra: list[str]) -> list[str] | None:
+    """Host header values the page answers to; None when the user turned the check off with '*'."""
+    if "*" in extra:
+        return None
+    hosts = {"127.0.0.1", "localhost", *extra}
+    if server_name in ("0.0.0.0", "::", ""):
+        import socket
+
+        hosts |= {socket.gethostname(), socket.getfqdn()}
+    else:
+        hosts.add(server_name)
+    return sorted(hosts)
+
+
 def page_theme():
     return gr.themes.Default(font=FONTS, font_mono=MONO)
 
@@ -157,13 +198,20 @@ class ChatPage:
                  stream_delay: float = 0.03, concurrency: int = 4):
         self.assistant = assistant
         self.index = assistant.index
+        private = private_folder()
+        # Gradio copies every file and image it sends (exports, page images) into its cache; the system-wide
+        # default is readable by every local user, so the cache lives in this user's own folder.
+        os.environ.setdefault("GRADIO_TEMP_DIR", str(private / "gradio"))
         if stage_dir is None:  # copies of downloads and exports; ours alone, so removed at exit
-            stage_dir = tempfile.mkdtemp(prefix="inspection-assistant-")
+            stage_dir = tempfile.mkdtemp(prefix="stage-", dir=private)
             atexit.register(shutil.rmtree, stage_dir, ignore_errors=True)
         self.stage = Path(stage_dir)
         self.sources = SourceFiles(self.index, corpus_root, stage_dir=self.stage / "downloads")
         self.stream_delay = stream_delay
         self.concurrency = concurrency
+        self._feedback_times: dict[str, list[float]] = {}
+        self._exported: dict[str, list[str]] = {}
+        self._feedback_lock = threading.Lock()
         self.trainer = TrainerTabs(self.index, self.stage, view=self.view, concurrency=concurrency)
         self.blocks = self._build()
 
@@ -172,27 +220,49 @@ class ChatPage:
 
         No allowed_paths: page images go out as images and original files as private copies, so Gradio
         serves nothing from the corpus or the index folder itself."""
+        limits = self.assistant.settings
         options = dict(
             theme=page_theme(), css=CSS, ssr_mode=False, server_name="127.0.0.1", share=False,
-            footer_links=["api", "settings"], run_history=False,
+            footer_links=["api", "settings"], run_history=False, max_file_size=limits.max_upload_bytes,
         )
         options.update(kwargs)
         options["share"] = False  # never a public tunnel: the documents and questions stay on this machine
+        hosts = allowed_hosts(options["server_name"], limits.allowed_hosts)
+        if hosts is not None:
+            # A page in the browser under another name (DNS rebinding) would otherwise be answered as if local.
+            from starlette.middleware import Middleware
+            from starlette.middleware.trustedhost import TrustedHostMiddleware
+
+            app_kwargs = dict(options.get("app_kwargs") or {})
+            app_kwargs["middleware"] = [*app_kwargs.get("middleware", []),
+                                        Middleware(TrustedHostMiddleware, allowed_hosts=hosts)]
+            options["app_kwargs"] = app_kwargs
+        if isinstance(options.get("auth"), (list, tuple)):
+            from assistant.web.auth import login_checker
+
+            options["auth"] = login_checker(list(options["auth"]), limits.login_delay, limits.login_max_failures,
+                                            limits.login_lockout_seconds)
         return self.blocks.launch(**options)
 
     # ------------------------------------------------------------------------------------ layout
     def _build(self) -> gr.Blocks:
-        with gr.Blocks(title="Inspection Assistant", analytics_enabled=False, delete_cache=(3600, 86400)) as demo:
+        with gr.Blocks(title="Inspection Assistant", analytics_enabled=False, delete_cache=(600, 3600)) as demo:
             turns = gr.State([])
             session = gr.State("")
             viewer = gr.State(None)
             with gr.Sidebar(label="Filters", open=True, width=300):
                 gr.Markdown("### Filters\nApplied to every question you ask.")
-                la = gr.Dropdown(label="Local authority", choices=[], multiselect=True, filterable=True,
+                # Filled now as well as on page load, and open to other values: API clients of "/ask" never
+                # load the page, and a council or year the index gained since gets the library's own message.
+                las, years = self._filter_choices()
+                la = gr.Dropdown(label="Local authority", choices=las, multiselect=True, filterable=True,
+                                 allow_custom_value=True,
                                  info="Type to search; choose one or more.", elem_id="ia-la")
                 with gr.Row():
-                    year_from = gr.Dropdown(label="From year", choices=[ANY], value=ANY, min_width=100, elem_id="ia-year-from")
-                    year_to = gr.Dropdown(label="To year", choices=[ANY], value=ANY, min_width=100, elem_id="ia-year-to")
+                    year_from = gr.Dropdown(label="From year", choices=years, value=ANY, min_width=100,
+                                            allow_custom_value=True, elem_id="ia-year-from")
+                    year_to = gr.Dropdown(label="To year", choices=years, value=ANY, min_width=100,
+                                          allow_custom_value=True, elem_id="ia-year-to")
                 kind = gr.Radio(label="Documents", choices=KIND_CHOICES, value="both", elem_id="ia-kind")
                 area = gr.Dropdown(label="Judgement area", value=ANY,
                                    choices=[("Any area", ANY)] + [(AREA_LABELS[a], a) for a in AREAS], elem_id="ia-area")
@@ -221,13 +291,22 @@ class ChatPage:
                         # An answer may keep a council, year or topic from an earlier question (its notice
                         # says which): one click asks the last question again on its own.
                         fresh = gr.Button("Ask the last question on its own", size="sm", elem_id="ia-ask-fresh")
-                        md_file = gr.DownloadButton("Export Markdown", size="sm", interactive=False, elem_id="ia-export-md")
-                        docx_file = gr.DownloadButton("Export Word (.docx)", size="sm", interactive=False, elem_id="ia-export-docx")
+                        # Written only when asked: the button writes the file, then its hidden download fetches it.
+                        md_file = gr.Button("Export Markdown", size="sm", interactive=False, elem_id="ia-export-md")
+                        docx_file = gr.Button("Export Word (.docx)", size="sm", interactive=False, elem_id="ia-export-docx")
+                        md_download = gr.DownloadButton("Download Markdown", size="sm", visible=False,
+                                                        elem_id="ia-download-md")
+                        docx_download = gr.DownloadButton("Download Word (.docx)", size="sm", visible=False,
+                                                          elem_id="ia-download-docx")
                     with gr.Accordion("Feedback on an answer", open=False, elem_id="ia-feedback-panel") as feedback_panel:
                         with gr.Row():
                             fb_turn = gr.Dropdown(label="Answer", choices=[], scale=2)
                             fb_rating = gr.Radio(label="Rating", choices=list(RATINGS), scale=3, elem_id="ia-rating")
+                        limits = self.assistant.settings
                         fb_comment = gr.Textbox(label="Comment (optional)", lines=2, elem_id="ia-comment",
+                                                max_length=limits.feedback_max_chars,
+                                                info=f"Up to {limits.feedback_max_chars:,} characters; at most "
+                                                     f"{limits.feedback_per_minute} feedback messages a minute.",
                                                 placeholder="What was missing or wrong? Which report or paragraph should it have cited?")
                         fb_send = gr.Button("Send feedback", size="sm", elem_id="ia-send-feedback")
                         fb_status = gr.Markdown("", elem_id="ia-feedback-status")
@@ -273,8 +352,12 @@ class ChatPage:
                         **hidden).then(**{**ask_args, "fn": self.respond_on_its_own}, **hidden)
             for button, text in zip(examples, EXAMPLES):
                 button.click(lambda t=text: t, outputs=question, queue=False, **hidden).then(**ask_args, **hidden)
-            new_chat.click(self.new_conversation, outputs=[conversation, turns, md_file, docx_file, fb_turn, pick, fb_status],
-                           **hidden)
+            new_chat.click(self.new_conversation, inputs=[session],
+                           outputs=[conversation, turns, md_file, docx_file, fb_turn, pick, fb_status, md_download,
+                                    docx_download], **hidden)
+            for button, download, kind in ((md_file, md_download, "md"), (docx_file, docx_download, "docx")):
+                button.click(lambda t, s, k=kind: self.export(t, s, k), inputs=[turns, session], outputs=download,
+                             **hidden).then(None, js=_CLICK_DOWNLOAD % download.elem_id, **hidden)
             conversation.click(self.on_conversation_click, inputs=[turns],
                                outputs=[*viewer_outputs, tabs, pick, fb_turn, fb_rating, fb_status, feedback_panel], **hidden)
             pick.input(self.on_pick, inputs=[turns, pick], outputs=[*viewer_outputs, tabs], **hidden)
@@ -298,14 +381,25 @@ class ChatPage:
         takes any object with a "path" key (every citation has one) for a file and tries to download it."""
         from pydantic import ValidationError
 
+        def refuse(message: str):
+            # The client gets the reason; the server log one line, not Gradio's traceback of a bad request.
+            log.warning("/answer refused: %s", message)
+            return gr.Error(message, print_exception=False)
+
         if not isinstance(question, str) or not question.strip():
-            raise gr.Error("Send a question: a non-empty string.")
+            raise refuse("Send a question: a non-empty string.")
+        if filters is not None and not isinstance(filters, dict):
+            raise refuse("filters must be an object with the keys " + ", ".join(Filters.model_fields) + ".")
+        unknown = sorted(set(filters or {}) - set(Filters.model_fields))
+        if unknown:  # a misspelt key would otherwise drop its filter silently
+            raise refuse(f"Unknown filter key{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}; "
+                         f"the keys are {', '.join(Filters.model_fields)}.")
         try:
             wanted = Filters.model_validate(filters or {})
         except ValidationError as exc:
-            raise gr.Error(f"The filters are not valid: {exc.errors()[0]['loc']}: {exc.errors()[0]['msg']}") from None
+            raise refuse(f"The filters are not valid: {exc.errors()[0]['loc']}: {exc.errors()[0]['msg']}") from None
         if history is not None and not (isinstance(history, list) and all(isinstance(h, str) for h in history)):
-            raise gr.Error("history must be a list of the earlier questions, as strings.")
+            raise refuse("history must be a list of the earlier questions, as strings.")
         return self.assistant.ask(question.strip(), filters=wanted, history=history or None).model_dump_json()
 
     def respond_on_its_own(self, question, turns, session, *filters):
@@ -321,9 +415,15 @@ class ChatPage:
             yield (render.render_conversation(turns, docs=self.index.documents(), note=EMPTY_QUESTION),) + (skip,) * 7
             return
         session = session or uuid.uuid4().hex
+        limits = self.assistant.settings
         filters = ui_filters(las, year_from, year_to, kind, area, grade)
-        turn = Turn(question=question, ui_filters=filters, history=[] if on_its_own else [t.question for t in turns])
+        # The session keeps what the answer used, never the whole paste: the library says it was cut.
+        turn = Turn(question=cut_at_word(question, limits.max_question_chars), ui_filters=filters,
+                    history=[] if on_its_own else [t.question for t in turns][-limits.max_history:])
         turns.append(turn)
+        if len(turns) > limits.max_turns:
+            turns = turns[-limits.max_turns:]
+            gr.Info(f"This page keeps the last {limits.max_turns} questions; export the conversation to keep them.")
         docs = self.index.documents()
         yield render.render_conversation(turns, docs=docs), turns, session, "", skip, skip, skip, skip
         try:
@@ -333,24 +433,51 @@ class ChatPage:
             turn.error = f"The question could not be answered ({type(exc).__name__}). Nothing was quoted; please try again."
         if turn.answer is not None and turn.answer.citations:
             # Stream the answer in: lead line first, then each heading and quote.
-            for shown in range(1, len(render.answer_items(turn.answer))):
+            # Each step resends the whole conversation, so only a few steps, spread over the answer.
+            items = len(render.answer_items(turn.answer))
+            steps = sorted({1 + (items - 2) * k // max(limits.stream_steps - 1, 1)
+                            for k in range(limits.stream_steps)}) if items > 1 else []
+            for shown in steps:
                 yield render.render_conversation(turns, shown_last=shown, docs=docs), turns, session, skip, skip, skip, skip, skip
                 time.sleep(self.stream_delay)
-        md, docx = self._exports(turns, session)
-        yield (render.render_conversation(turns, docs=docs), turns, session, skip, md, docx,
+        on = gr.Button(interactive=True)
+        yield (render.render_conversation(turns, docs=docs), turns, session, skip, on, on,
                self._turn_choices(turns), self._pick_choices(turns))
 
-    def new_conversation(self):
-        off = gr.DownloadButton(value=None, interactive=False)
+    def new_conversation(self, session: str | None = None):
+        self._remove_exports(session)
+        off, gone = gr.Button(interactive=False), gr.DownloadButton(value=None, visible=False)
         return (render.render_conversation([]), [], off, off, gr.Dropdown(choices=[], value=None),
-                gr.Dropdown(choices=[], value=None), "")
+                gr.Dropdown(choices=[], value=None), "", gone, gone)
 
-    def _exports(self, turns: list[Turn], session: str):
-        folder = self.stage / "exports" / session
-        folder.mkdir(parents=True, exist_ok=True)
-        md = write_markdown(turns, folder / "inspection-assistant-conversation.md")
-        docx = write_docx(turns, folder / "inspection-assistant-conversation.docx")
-        return gr.DownloadButton(value=str(md), interactive=True), gr.DownloadButton(value=str(docx), interactive=True)
+    def _export_folder(self, session: str | None) -> Path:
+        return self.stage / "exports" / (re.sub(r"[^0-9a-f]", "", str(session or ""))[:32] or "none")
+
+    def _remove_exports(self, session: str | None) -> None:
+        shutil.rmtree(self._export_folder(session), ignore_errors=True)
+        for path in self._exported.pop(str(session or ""), []):  # Gradio's cached copies, before its hourly sweep
+            Path(path).unlink(missing_ok=True)
+
+    def export(self, turns: list[Turn], session: str, kind: str):
+        """The conversation as a Markdown or Word file, written now, readable by this user only."""
+        turns = list(turns or [])
+        if not turns:
+            gr.Info("Ask a question first; there is nothing to export yet.")
+            return gr.DownloadButton(value=None, visible=False)
+        folder = self._export_folder(session)
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        target = folder / f"inspection-assistant-conversation.{'docx' if kind == 'docx' else 'md'}"
+        old = os.umask(0o077)  # created 0600: never readable by other users, not even for a moment
+        try:
+            (write_docx if kind == "docx" else write_markdown)(turns, target)
+        finally:
+            os.umask(old)
+        from gradio.processing_utils import save_file_to_cache
+
+        # Copied into Gradio's cache here rather than by Gradio, so the copy is known and can go with the conversation.
+        cached = save_file_to_cache(target, self.blocks.GRADIO_CACHE)
+        self._exported.setdefault(str(session or ""), []).append(cached)
+        return gr.DownloadButton(value=cached, visible=True)
 
     @staticmethod
     def _turn_choices(turns: list[Turn], value: int | None = None):
@@ -416,6 +543,12 @@ class ChatPage:
             doc = self.sources.document(doc_id)
         except SourceError as exc:
             return self._viewer_message(str(exc))
+        try:
+            self.sources.path(doc_id)
+        except SourceRefused as exc:  # a refused file is refused whole: its indexed text too
+            return self._viewer_message(str(exc))
+        except SourceError:
+            pass  # only missing from this server's corpus: the indexed text is shown, with the note below
         page = min(max(int(page), 1), max(doc.pages, 1))
         quote = cit if cit is not None and cit.doc_id == doc_id and cit.page == page else None
         text = self.index.store.page_text(doc_id, page)
@@ -443,12 +576,20 @@ class ChatPage:
         return self.view(state["doc_id"], int(state["page"]) + step, state.get("cit"))
 
     # ------------------------------------------------------------------------------------ feedback
-    def send_feedback(self, turns, turn_index, rating, comment):
+    def send_feedback(self, turns, turn_index, rating, comment, request: gr.Request = None):
         turns = turns or []
+        limits = self.assistant.settings
         if not turns:
             return "Ask a question first; feedback is about an answer.", gr.skip(), gr.skip()
         if rating not in RATINGS:
             return "Choose **helpful**, **not helpful** or **wrong evidence** first.", gr.skip(), gr.skip()
+        # The comment box's max_length binds only the browser; API clients reach this directly.
+        if len(str(comment or "")) > limits.feedback_max_chars:
+            return (f"Please keep the comment to {limits.feedback_max_chars:,} characters; nothing was saved.",
+                    gr.skip(), gr.skip())
+        if not self._feedback_allowed(getattr(request, "session_hash", None) or "", limits.feedback_per_minute):
+            return (f"At most {limits.feedback_per_minute} feedback messages a minute; please wait a moment. "
+                    "Nothing was saved.", gr.skip(), gr.skip())
         try:
             turn = turns[int(turn_index)]
         except (TypeError, ValueError, IndexError):
@@ -462,6 +603,24 @@ class ChatPage:
             log.exception("feedback could not be stored")
             return "Sorry, the feedback could not be saved (the index could not be written).", gr.skip(), gr.skip()
         return f"Thank you: feedback #{fid} saved ({rating}).", "", None
+
+    def _feedback_allowed(self, session: str, per_minute: int) -> bool:
+        now = time.monotonic()
+        with self._feedback_lock:
+            # Sessions that have gone quiet are dropped, so the table itself cannot grow without bound.
+            for key in [k for k, times in self._feedback_times.items() if now - times[-1] > 60]:
+                del self._feedback_times[key]
+            times = [t for t in self._feedback_times.get(session, []) if now - t < 60]
+            if len(times) >= per_minute:
+                return False
+            self._feedback_times[session] = times + [now]
+            return True
+
+    def _filter_choices(self, docs=None) -> tuple[list[str], list[str]]:
+        docs = list(docs if docs is not None else self.index.documents().values())
+        las = sorted({d.local_authority for d in docs if d.local_authority})
+        years = sorted({report_year(d) for d in docs} - {None, 0})
+        return las, [ANY] + [str(y) for y in years]
 
     # ------------------------------------------------------------------------------------ library
     def library(self):
@@ -489,9 +648,7 @@ class ChatPage:
             state += "\n\nUntil every passage is embedded, answers rely more on keyword search."
         if notice := page_notice(self.index):
             state = f"{notice}\n\n{state}"
-        las = sorted({d.local_authority for d in docs if d.local_authority})
-        years = sorted({y for d in docs if (y := report_year(d))})
-        year_choices = [ANY] + [str(y) for y in years]
+        las, year_choices = self._filter_choices(docs)
         return (
             gr.Dropdown(choices=las), gr.Dropdown(choices=year_choices), gr.Dropdown(choices=year_choices),
             pd.DataFrame(rows, columns=headers),

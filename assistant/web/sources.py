@@ -24,6 +24,10 @@ class SourceError(Exception):
     """A message fit to show the user."""
 
 
+class SourceRefused(SourceError):
+    """The file is outside the corpus: nothing of it, not even its indexed text, may be shown."""
+
+
 class SourceFiles:
     def __init__(self, index: Index, corpus_root: str | os.PathLike, cache_dir: str | os.PathLike | None = None,
                  stage_dir: str | os.PathLike | None = None):
@@ -46,10 +50,10 @@ class SourceFiles:
         doc = self.document(doc_id)
         rel = Path(doc.path)
         if rel.is_absolute() or ".." in rel.parts:
-            raise SourceError("The document's recorded path is outside the corpus folder; refusing to open it.")
+            raise SourceRefused("The document's recorded path is outside the corpus folder; refusing to open it.")
         path = (self.root / rel).resolve()
         if not path.is_relative_to(self.root):
-            raise SourceError("The document's file resolves outside the corpus folder; refusing to open it.")
+            raise SourceRefused("The document's file resolves outside the corpus folder; refusing to open it.")
         if not path.is_file():
             raise SourceError(f"The original file {doc.path} is not in the corpus folder this server was started with (--corpus).")
         return path

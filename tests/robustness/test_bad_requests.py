@@ -186,15 +186,16 @@ def tampered(tmp_path):
     ingest(corpus, index, all_reports=True, embed=False)
     store = Store(index / "state.sqlite")
     docs = {d["path"]: d["doc_id"] for d in store.documents()}
-    real = docs.pop("framework/link-out.txt")  # indexed: the corpus owner linked it in
+    assert "framework/link-out.txt" not in docs  # skipped by the ingest; the rows below forge it
     targets = {
+        "symlink": "framework/link-out.txt",
         "dotdot": "../outside/secret.txt",
         "absolute": str(outside / "secret.txt"),
         "etc-passwd": "../../../../../../../../etc/passwd",
         "url-encoded": "..%2f..%2foutside%2fsecret.txt",
         "through-folder-link": "framework/dir-out/secret.txt",
     }
-    ids = {"symlink": real}
+    ids = {}
     for i, (name, path) in enumerate(targets.items()):
         doc_id = f"{i + 1:x}" * 64
         with store.connect() as db:
@@ -203,7 +204,8 @@ def tampered(tmp_path):
                        (doc_id, path, row["title"], row["kind"], row["format"], row["info"], row["pages"], row["chunks"],
                         row["parsed_at"]))
             db.execute("INSERT INTO pages SELECT ?, page, text FROM pages WHERE doc_id=?", (doc_id, row["doc_id"]))
-            db.execute("INSERT INTO files VALUES (?, ?, 0, 0, ?, NULL)", (path, doc_id, doc_id))
+            db.execute("INSERT OR REPLACE INTO files (path, doc_id, size, mtime, sha) VALUES (?, ?, 0, 0, ?)",
+                       (path, doc_id, doc_id))
         ids[name] = doc_id
     store.set_meta("generation", "tampered")
     return corpus, index, ids
@@ -211,6 +213,7 @@ def tampered(tmp_path):
 
 def test_downloads_and_page_images_never_leave_the_corpus(tampered, tmp_path):
     from assistant.api import Assistant
+    from assistant.web import render
     from assistant.web.page import ChatPage
     from assistant.web.sources import SourceError
 
@@ -225,6 +228,11 @@ def test_downloads_and_page_images_never_leave_the_corpus(tampered, tmp_path):
         head, _, image, text, download, _ = page.view(doc_id, 1)
         assert image is None
         assert "root:x:0:0" not in text
-        assert "outside the corpus folder" in text or "not in the corpus folder" in text, (name, text[:300])
+        # A refused file is refused whole: not even its indexed text is shown beside the refusal.
+        shown = head + text
+        if "refusing to open it" in shown:
+            indexed = render.render_page_text(page.index.store.page_text(doc_id, 1), None, False)
+            assert indexed not in shown, name
+        assert "outside the corpus folder" in shown or "not in the corpus folder" in shown, (name, shown[:300])
     staged = [p for p in (tmp_path / "stage").rglob("*") if p.is_file()]
     assert not any("secret" in p.name or "passwd" in p.name for p in staged), staged

@@ -35,7 +35,8 @@ def test_answer_streams_in_and_ends_with_sources_and_exports(page):
     assert "ia-lead" in steps[1][0] and "Sources (" not in steps[1][0]
     html, turns = steps[-1][0], steps[-1][1]
     assert "Sources (" in html and "Filters in force" in html and 'data-action="cite"' in html
-    value = steps[-1][4].value
+    assert steps[-1][4].interactive is True  # the export buttons come on; files are written when pressed
+    value = page.export(turns, steps[-1][2], "md").value
     md_path = value["path"] if isinstance(value, dict) else value
     assert "one-to-one case supervision" in open(md_path, encoding="utf-8").read()
     # A follow-up sends the earlier question as history.
