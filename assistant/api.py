@@ -10,7 +10,6 @@ from assistant import spelling
 from assistant.answers import (
     build_citations,
     concept_weights,
-    concepts,
     evidence_strength,
     order_key,
     related_citations,
@@ -21,12 +20,13 @@ from assistant.domain import report_date, report_year
 from assistant.facts import answer_fact, wants_fact
 from assistant.index import Index
 from assistant.models import Answer, Citation, Filters
-from assistant.query import CouncilMatcher, Understanding, understand
+from assistant.query import DOCUMENT_TITLES, CouncilMatcher, Understanding, understand
 from assistant.retrieval import Retriever
-from assistant.text import stem, words
+from assistant.text import stem, stems, words
 
 EMPTY_MESSAGE = "Please type a question about Ofsted inspection reports or the frameworks, for example: What did inspectors say about supervision in Stoke-on-Trent?"
 NOT_COVERED = "The indexed documents do not cover this question."
+_QUOTATION = re.compile(r"[\"“]([^\"“”]{80,})[\"”]")  # a pasted passage in quotation marks
 
 
 class Assistant:
@@ -103,6 +103,12 @@ class Assistant:
             if named:
                 u.filters.doc_id = named
                 u.detected["documents"] = u.documents
+            elif not u.filters.local_authority:
+                # The question asks what a document says, and that document is not indexed: answering from
+                # other documents would put words in its mouth.
+                missing = ", ".join(DOCUMENT_TITLES.get(d, d) for d in u.documents)
+                text = f"No indexed document is {missing}. " + NOT_COVERED
+                return self._answer(u.question, text, True, [], u.filters, started, notices)
         kind = wants_fact(u)
         if kind:
             fact = answer_fact(self.index, u, kind)
@@ -113,18 +119,27 @@ class Assistant:
         return self._passages(u, started, notices)
 
     def _key_phrases(self, u: Understanding) -> Understanding:
-        """A pasted paragraph asks about its telling phrases, not every word: search with the rarest of them
-        (the glossary's phrases and the words few passages use), in the paragraph's order."""
+        """A pasted paragraph asks about its telling phrases, not every word: search with its glossary phrases
+        ("strategy discussions") and then its rarest words, in the paragraph's order. When the paste is quoted,
+        only the quotation counts ("I read this in one report: ..." says nothing about the topic)."""
+        quoted = _QUOTATION.search(u.question)
+        pasted = u if quoted is None else understand(quoted.group(1), self.councils, u.filters, None,
+                                                     self.settings.max_question_chars)
         keyword = self.index.keyword()
         never = keyword.idf("\u0000absent") if keyword is not None else float("inf")
-        weights = concept_weights(self.index, concepts(u))
+        # One stemmed wording set per concept of the paste, in its order (concepts() also drops repeats).
+        wanted = [{" ".join(stems(t)) for t in concept} - {""} for concept in pasted.concepts]
+        present = [i for i, phrases in enumerate(wanted) if phrases]
+        weights = dict(zip(present, concept_weights(self.index, [wanted[i] for i in present])))
         # A word at the highest weight is in no passage: a typo, or a word the keyword index skips ("however").
-        telling = [i for i in range(len(u.concepts)) if weights[i] < never]
-        ranked = sorted(telling, key=lambda i: -weights[i])[:self.settings.key_phrases]
-        phrases = [u.concepts[i][0] for i in sorted(ranked)]
+        telling = [i for i in present if weights[i] < never]
+        glossary = [i for i in telling if len(pasted.concepts[i]) > 1]
+        rest = sorted((i for i in telling if i not in glossary), key=lambda i: -weights[i])
+        ranked = (glossary + rest)[:self.settings.key_phrases]
+        phrases = list(dict.fromkeys(pasted.concepts[i][0] for i in sorted(ranked)))
         short = understand(" ".join(phrases), self.councils, u.filters, None, self.settings.max_question_chars)
         short.question = u.question
-        short.dense_text = u.dense_text  # the embedder reads the paragraph itself (up to its 256 word-pieces)
+        short.dense_text = pasted.dense_text  # the embedder reads the paste itself (up to its 256 word-pieces)
         short.detected = {**u.detected, **short.detected, "key_phrases": phrases}
         return short
 

@@ -55,6 +55,14 @@ DOCUMENT_NAMES = {
     r"children and social work act(?: 2017)?": "social work act",
 }
 
+# How to name each of them to the user.
+DOCUMENT_TITLES = {
+    "working together": "Working Together to Safeguard Children", "national framework": "the National Framework",
+    "sccif": "the SCCIF", "keeping children safe": "Keeping Children Safe in Education", "iro handbook": "the IRO handbook",
+    "enforcement policy": "Ofsted's enforcement policy", "homes regulations": "the children's homes regulations guide",
+    "social work act": "the Children and Social Work Act 2017",
+}
+
 # Questions about what must or should happen are usually answered by the statutory guidance.
 NORMATIVE = re.compile(
     r"\b(?:must|should|have to|has to|required?|statutory|duty|duties|regulations?|guidance|legally|law|"
@@ -353,6 +361,12 @@ def _without_document_years(question: str) -> str:
     return question
 
 
+# A duty: what must or should happen is the framework's, not a council's ("how long were children waiting?"
+# asks about the council; "how long must ...?" about the rules).
+_DUTY = re.compile(r"\b(?:must|should|have to|has to|required?|statutory|duty|duties|regulations?|guidance|legally|law)\b",
+                   re.I)
+
+
 def _keeps_council(question: str, explicit: Filters) -> bool:
     """Whether a question without a council of its own is about the earlier turn's council. A follow-up
     ("and what about ...?", "there", "they") is; so is a question on another topic that names no scope
@@ -361,7 +375,7 @@ def _keeps_council(question: str, explicit: Filters) -> bool:
     the Documents filter set to framework) is not, unless it points back ("what must they do there?")."""
     if _ACROSS_COUNCILS.search(question) or explicit.kind == "framework":
         return False
-    framework = NORMATIVE.search(question) or any(re.search(p, question, re.I) for p in DOCUMENT_NAMES)
+    framework = _DUTY.search(question) or any(re.search(p, question, re.I) for p in DOCUMENT_NAMES)
     return not framework or bool(_FOLLOWUP.search(question))
 
 

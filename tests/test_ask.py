@@ -227,3 +227,8 @@ def test_a_question_across_councils_hears_from_many_reports(assistant):
     assert len(per_report) >= 3 and max(per_report.values()) <= assistant.settings.theme_per_report
     one_council = assistant.ask("What are the weaknesses in management oversight in Stoke-on-Trent in 2019?")
     assert len({rows["doc_id"] for rows in assistant.index.store.chunks_by_id(one_council.retrieved).values()}) == 1
+
+
+def test_a_question_about_a_document_that_is_not_indexed_says_so(assistant):
+    ans = assistant.ask("According to Working Together 2023, how soon must an initial child protection conference be held?")
+    assert ans.refused and ans.answer.startswith("No indexed document is Working Together to Safeguard Children")

@@ -167,3 +167,8 @@ def test_practitioners_abbreviations(abbreviation, expansion):
 
 def test_an_abbreviation_the_documents_define_is_not_read_into_an_everyday_word():
     assert not any("personal education plans" in c for c in understand("A pep talk for Kent?", COUNCILS).concepts)
+
+
+def test_how_long_about_a_council_is_not_a_question_about_the_rules():
+    u = understand("Why - how long were children waiting?", COUNCILS, history=["What was Kent's adoption grade?"])
+    assert u.filters.local_authority == ["Kent"]
