@@ -46,6 +46,19 @@ FRAMEWORK_ILACS_2026 = "ILACS 2026"
 FRAMEWORKS = (FRAMEWORK_LAC, FRAMEWORK_SIF, FRAMEWORK_ILACS_2018, FRAMEWORK_ILACS_2023, FRAMEWORK_ILACS_2026)
 
 
+# Short names a few reports use for their council; the other reports (and Ofsted's provider list) use the
+# official one. Applied when metadata is extracted and when an index is read, so one council is one name.
+COUNCIL_NAME_VARIANTS = {
+    "Hull": "Kingston upon Hull",
+    "Newcastle": "Newcastle upon Tyne",
+    "East Riding": "East Riding of Yorkshire",
+}
+
+
+def council_name(name: str | None) -> str | None:
+    return COUNCIL_NAME_VARIANTS.get(name, name) if name else name
+
+
 def report_date(doc: DocumentInfo) -> dt.date | None:
     """A report's date: its publication date, else the last day of the inspection, else the first."""
     return doc.published or doc.inspection_end or doc.inspection_start

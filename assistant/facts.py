@@ -51,7 +51,10 @@ carried date dates start started end ended published publish when who which coun
 effectiveness help protection children care leavers impact leaders experiences progress need needs start
 outstanding good requires require improvement inadequate ofsted services service social council framework
 fieldwork finish finished visit visits onsite on-site begin began leadership management governance looked after
-looked-after""".split())  # the last line: the 2013-17 framework's names for areas and inspections
+looked-after
+royal borough city county metropolitan district london""".split())
+# The 2013-17 framework's names for areas and inspections, then the words of councils' formal styles
+# ("the Royal Borough of Greenwich", "Hull City Council"), which name no topic.
 
 
 def _only_fact_words(u: Understanding) -> bool:

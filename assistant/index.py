@@ -13,7 +13,7 @@ import numpy as np
 
 from assistant.config import Settings
 from assistant.documents.boilerplate import NOT_EMBEDDED
-from assistant.domain import AREAS
+from assistant.domain import AREAS, council_name
 from assistant.embedding import configure_llama_index
 from assistant.keyword import VOCABULARY_FILE, KeywordIndex, vocabulary
 from assistant.locking import is_locked
@@ -53,7 +53,7 @@ def document_info(doc: dict[str, Any], other_paths: list[str] | None = None) -> 
     judgements = {k: (info.get("judgements") or {}).get(k) for k in AREAS}
     return DocumentInfo(
         doc_id=doc["doc_id"], path=doc["path"], title=doc["title"], kind=doc["kind"],
-        local_authority=info.get("local_authority"), urn=info.get("urn"), published=info.get("published"),
+        local_authority=council_name(info.get("local_authority")), urn=info.get("urn"), published=info.get("published"),
         inspection_start=info.get("inspection_start"), inspection_end=info.get("inspection_end"),
         lead_inspector=info.get("lead_inspector"), inspection_type=info.get("inspection_type"),
         framework=info.get("framework"), judgements=judgements, pages=doc["pages"], chunks=doc["chunks"],

@@ -52,6 +52,7 @@ from assistant.domain import (
     FRAMEWORK_ILACS_2026,
     FRAMEWORK_LAC,
     FRAMEWORK_SIF,
+    council_name,
 )
 
 
@@ -389,7 +390,7 @@ def canonical_local_authority(name: str) -> str | None:
     name = re.sub(r"\s+&\s+", " and ", name)
     name = re.sub(r"\bUpon\b", "upon", name)
     name = re.sub(r"\bSt\.\s*", "St ", name)
-    return name or None
+    return council_name(name) or None
 
 
 _TITLE_RE = re.compile(
