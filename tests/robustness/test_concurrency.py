@@ -129,7 +129,9 @@ def test_bad_questions_through_the_running_page(server):
                      "'; DROP TABLE chunks; --", ".*[(?"):  # (a lone surrogate cannot even be sent as JSON)
         seconds, error, html = ask(client, question)
         assert error is None, (question[:40], error)
-        if html:  # an empty question leaves the page as it was
+        if not question.strip():  # nothing is asked; the conversation says what to do
+            assert "Type a question in the box below" in html
+        elif html:
             parsed = parse_answer(html)
             assert parsed.complete and parsed.error is None, (question[:40], parsed.error)
             assert "<script" not in html

@@ -93,21 +93,21 @@ def test_an_unreadable_folder_is_a_skip_and_its_documents_stay_indexed(tmp_path,
 
 
 def test_a_file_that_cannot_be_read_keeps_its_document(tmp_path, monkeypatch):
-    from assistant.documents import parse
+    from assistant import ingest as ingest_module
     from assistant.ingest import ingest
 
     corpus, index_dir = _indexed(tmp_path)
     before = snapshot(index_dir)
     victim = next(p for p in before if p.endswith(".pdf"))
     os.utime(corpus / victim, (1, 1))  # looks changed, so it is read again
-    real_sha = parse.file_sha
+    real_sha = ingest_module.file_sha
 
     def file_sha(path):
         if str(path).endswith(victim):
             raise PermissionError(13, "Permission denied")
         return real_sha(path)
 
-    monkeypatch.setattr(parse, "file_sha", file_sha)
+    monkeypatch.setattr(ingest_module, "file_sha", file_sha)  # the name ingest reads the file through
     summary = ingest(corpus, index_dir, all_reports=True, embed=False)
     assert snapshot(index_dir) == before and summary.removed == 0
     assert {s.path: s.reason for s in summary.skipped} == {

@@ -76,10 +76,15 @@ def _fake_embeddings(monkeypatch):
 
     # Record the real function first: the snippet (shared with the child process) installs the fake by plain
     # assignment, and monkeypatch must put the real one back after the test, or later tests embed noise.
+    import assistant.ingest as ingest_module
+    import assistant.retrieval as retrieval_module
+
     monkeypatch.setattr(embedding, "embed_texts", embedding.embed_texts)
     namespace: dict = {}
     exec(FAKE_EMBEDDINGS, namespace)
-    monkeypatch.setattr(embedding, "embed_texts", namespace["_fake_embed_texts"])
+    # Ingest and retrieval hold their own reference to the function: fake it there too.
+    for module in (embedding, ingest_module, retrieval_module):
+        monkeypatch.setattr(module, "embed_texts", namespace["_fake_embed_texts"])
 
 
 def _ingest_process(corpus: Path, index_dir: Path, log, *args: str) -> subprocess.Popen:
