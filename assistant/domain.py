@@ -26,6 +26,14 @@ AREA_LABELS = {
     "care_leavers": "Care leavers",
 }
 
+# The single inspection framework (2013-17) also graded adoption performance (within children looked after)
+# and the local safeguarding children board; no later framework has these judgements.
+SUB_JUDGEMENTS = ("adoption_performance", "lscb")
+SUB_JUDGEMENT_LABELS = {
+    "adoption_performance": "Adoption performance",
+    "lscb": "The effectiveness of the local safeguarding children board (LSCB)",
+}
+
 # Best first. "Requires improvement to be good" (ILACS) and "requires improvement" (SIF) are one grade.
 GRADES = ("outstanding", "good", "requires improvement", "inadequate")
 STRONG_GRADES = ("outstanding", "good")

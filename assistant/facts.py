@@ -5,7 +5,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.domain import AREA_LABELS, AREAS, GRADES, in_years, latest_per_council, published_in, sort_date
+from assistant.domain import (
+    AREA_LABELS,
+    AREAS,
+    GRADES,
+    SUB_JUDGEMENT_LABELS,
+    in_years,
+    latest_per_council,
+    published_in,
+    sort_date,
+)
 from assistant.index import Index
 from assistant.models import Citation, DocumentInfo
 from assistant.query import Understanding
@@ -52,7 +61,8 @@ effectiveness help protection children care leavers impact leaders experiences p
 outstanding good requires require improvement inadequate ofsted services service social council framework
 fieldwork finish finished visit visits onsite on-site begin began leadership management governance looked after
 looked-after
-royal borough city county metropolitan district london""".split())
+royal borough city county metropolitan district london
+adoption performance lscb local safeguarding board""".split())
 # The 2013-17 framework's names for areas and inspections, then the words of councils' formal styles
 # ("the Royal Borough of Greenwich", "Hull City Council"), which name no topic.
 
@@ -90,9 +100,9 @@ def _pick_report(index: Index, la: str, years: tuple[int | None, int | None]) ->
     return latest_per_council(reports).get(reports[0].local_authority) if reports else None
 
 
-def _table_citation(index: Index, doc: DocumentInfo, n: int, pattern: str) -> Citation | None:
-    """A verbatim line from the judgement-table page that states the fact."""
-    page = doc.judgement_page or 1
+def _table_citation(index: Index, doc: DocumentInfo, n: int, pattern: str, page: int | None = None) -> Citation | None:
+    """A verbatim line from the judgement-table page (or the page given) that states the fact."""
+    page = page or doc.judgement_page or 1
     text = index.store.page_text(doc.doc_id, page)
     if not text:
         return None
@@ -103,7 +113,8 @@ def _table_citation(index: Index, doc: DocumentInfo, n: int, pattern: str) -> Ci
     quote = m.group(0).strip()
     return Citation(
         n=n, doc_id=doc.doc_id, path=doc.path, title=doc.title, kind="report", local_authority=doc.local_authority,
-        published=doc.published, section="Judgements" if doc.judgement_page else "Summary", paragraph=None,
+        published=doc.published, section=("Judgements" if doc.judgement_page else "Summary") if page == (doc.judgement_page or 1) else None,
+        paragraph=None,
         page=page, quote=quote, score=1.0, passage=flat[max(0, m.start() - 200): m.end() + 200],
     )
 
@@ -145,6 +156,18 @@ def answer_fact(index: Index, u: Understanding, kind: str) -> FactAnswer | None:
             facts.append({"kind": "date", "value": doc.inspection_start.isoformat() if doc.inspection_start else None,
                           "inspection_start": str(doc.inspection_start or ""), "inspection_end": str(doc.inspection_end or ""),
                           "published": str(doc.published or ""), "doc_id": doc.doc_id})
+        elif subs := [k for k, pattern in _SUB_WORDS.items() if re.search(pattern, u.question, re.I)
+                      and doc.sub_judgements.get(k)]:
+            # The 2013-17 framework's graded sub-judgements: adoption performance, the LSCB.
+            parts, cit = [], None
+            for key in subs:
+                sub_cit = _sub_citation(index, doc, key, len(citations) + 1)
+                if sub_cit is not None:
+                    citations.append(sub_cit)
+                parts.append(f"{SUB_JUDGEMENT_LABELS[key].lower()}: {doc.sub_judgements[key]}"
+                             + (f" [{sub_cit.n}]" if sub_cit else ""))
+                facts.append({"kind": "grade", "area": key, "value": doc.sub_judgements[key], "doc_id": doc.doc_id})
+            lines.append(f"{la}, report published {_fmt(doc.published)} ({doc.framework}): " + "; ".join(parts) + ".")
         else:
             areas = [a for a in u.areas if a in AREAS] or list(AREAS)
             parts = []
@@ -179,6 +202,28 @@ def answer_fact(index: Index, u: Understanding, kind: str) -> FactAnswer | None:
         return None if not lines else FactAnswer(" ".join(lines), citations, {"kind": kind, "value": None})
     fact = facts[0] if len(facts) == 1 else {"kind": kind, "value": facts[0]["value"], "values": facts}
     return FactAnswer("\n".join(lines), citations, fact)
+
+
+_SUB_WORDS = {
+    "adoption_performance": r"\badoption\b",
+    "lscb": r"\blscb\b|\blocal safeguarding children(?:'s)? board\b|\bsafeguarding (?:children )?board\b",
+}
+_SUB_LABEL_RE = {
+    "adoption_performance": r"Adoption performance",
+    "lscb": r"The (?:effectiveness of the )?(?:LSCB|Local Safeguarding Children Board(?: \(LSCB\))?)",
+}
+
+
+def _sub_citation(index: Index, doc: DocumentInfo, key: str, n: int) -> Citation | None:
+    """The line stating a sub-judgement: on the judgement page, else the first page that states it (the LSCB
+    has its own section in the reports before 2014)."""
+    pattern = f"(?:{_SUB_LABEL_RE[key]})\\s*{_GRADE_TEXT}"
+    cit = _table_citation(index, doc, n, pattern)
+    for page in range(1, doc.pages + 1):
+        if cit is not None:
+            break
+        cit = _table_citation(index, doc, n, pattern, page=page)
+    return cit
 
 
 def _grade_part(index: Index, doc: DocumentInfo, area: str, n: int) -> tuple[str, Citation | None]:

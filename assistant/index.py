@@ -57,7 +57,8 @@ def document_info(doc: dict[str, Any], other_paths: list[str] | None = None) -> 
         inspection_start=info.get("inspection_start"), inspection_end=info.get("inspection_end"),
         lead_inspector=info.get("lead_inspector"), inspection_type=info.get("inspection_type"),
         framework=info.get("framework"), judgements=judgements, pages=doc["pages"], chunks=doc["chunks"],
-        judgement_page=info.get("judgement_page"), format=doc.get("format"), other_paths=other_paths or [],
+        judgement_page=info.get("judgement_page"), sub_judgements=info.get("sub_judgements") or {},
+        format=doc.get("format"), other_paths=other_paths or [],
     )
 
 

@@ -51,6 +51,7 @@ class DocumentInfo(BaseModel):
     pages: int
     chunks: int
     judgement_page: int | None = None
+    sub_judgements: dict[str, str | None] = Field(default_factory=dict)  # SIF only (domain.SUB_JUDGEMENTS)
     format: str | None = None
     other_paths: list[str] = Field(default_factory=list)
 

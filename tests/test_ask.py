@@ -232,3 +232,12 @@ def test_a_question_across_councils_hears_from_many_reports(assistant):
 def test_a_question_about_a_document_that_is_not_indexed_says_so(assistant):
     ans = assistant.ask("According to Working Together 2023, how soon must an initial child protection conference be held?")
     assert ans.refused and ans.answer.startswith("No indexed document is Working Together to Safeguard Children")
+
+
+def test_the_single_inspection_frameworks_sub_judgements_are_answered_exactly(assistant):
+    adoption = assistant.ask("How did Stoke-on-Trent do on adoption performance in its 2015 inspection?")
+    assert adoption.fact["value"] == "good" and adoption.fact["area"] == "adoption_performance"
+    assert "adoption performance: good [1]" in adoption.answer and adoption.citations[0].page == 1
+    lscb = assistant.ask("What was Stoke's LSCB judged in 2015?")
+    assert lscb.fact["value"] == "requires improvement" and lscb.citations
+    assert "requires improvement" in lscb.citations[0].quote.lower()

@@ -67,6 +67,7 @@ class ReportMetadata(BaseModel):
     framework: str | None
     judgements: dict[str, str | None]
     judgement_page: int | None
+    sub_judgements: dict[str, str | None] = {}  # SIF only: adoption performance and the LSCB (domain.SUB_JUDGEMENTS)
 
 
 # --------------------------------------------------------------------------
@@ -473,6 +474,26 @@ def _sif_overall(flat: str) -> str | None:
     return grade_in_text(match.group("grade")) if match else None
 
 
+_SIF_ADOPTION_RE = re.compile(rf"\b2\.1\.?\s+Adoption\s+performance\s+(?P<grade>{_GRADE_PATTERN})\b", re.IGNORECASE)
+# "The effectiveness of the Local Safeguarding Children Board (LSCB) is inadequate" (page 1 from 2014), or the
+# LSCB section's opening "The Local Safeguarding Children Board requires improvement" (earlier reports).
+_LSCB_RE = re.compile(
+    rf"\bThe\s+(?:effectiveness\s+of\s+the\s+)?(?:LSCB|Local\s+Safeguarding\s+Children\s+Board(?:\s*\(LSCB\))?)\s+"
+    rf"(?:is\s*:?\s*|requires?\s+)(?P<grade>{_GRADE_PATTERN}|improvement)\b", re.IGNORECASE)
+
+
+def _sif_sub_judgements(flat_pages: list[str]) -> dict[str, str | None]:
+    """Adoption performance from the judgement list on page 1-2; the LSCB's judgement wherever the report
+    states it (page 1 from 2014, its own section before)."""
+    adoption = _SIF_ADOPTION_RE.search(" ".join(flat_pages[:2]))
+    lscb = next((m for flat in flat_pages if (m := _LSCB_RE.search(flat))), None)
+    lscb_grade = None
+    if lscb is not None:
+        text = lscb.group(0)
+        lscb_grade = "requires improvement" if re.search(r"requires?\s+improvement", text, re.I) else grade_in_text(lscb.group("grade"))
+    return {"adoption_performance": grade_in_text(adoption.group("grade")) if adoption else None, "lscb": lscb_grade}
+
+
 def _sif_judgements(flat: str) -> dict[str, str | None] | None:
     """Numbered SIF list "1. Children who need help and protection Good ..."."""
     judgements = _empty_judgements()
@@ -590,6 +611,7 @@ def extract_report_metadata(pages: list[str], path: str | os.PathLike[str]) -> R
     judgement_page: int | None = None
     framework: str | None = None
     inspection_type: str | None = None
+    sub_judgements: dict[str, str | None] = {}
 
     is_lac = bool(re.search(r"Inspection\s+of\s+looked\s+after\s+children\s+services", flat_first[:300], re.I))
     if is_lac:
@@ -614,6 +636,7 @@ def extract_report_metadata(pages: list[str], path: str | os.PathLike[str]) -> R
                     judgement_page = 1
                 framework = FRAMEWORK_SIF
                 inspection_type = _sif_type(flat_first)
+                sub_judgements = _sif_sub_judgements(flat_pages)
             else:
                 framework = _framework_from_date(dates[0] if dates else None)
 
@@ -629,6 +652,7 @@ def extract_report_metadata(pages: list[str], path: str | os.PathLike[str]) -> R
         framework=framework,
         judgements=judgements,
         judgement_page=judgement_page,
+        sub_judgements=sub_judgements,
     )
 
 

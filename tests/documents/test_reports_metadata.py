@@ -246,3 +246,18 @@ def test_area_for_heading(heading: str, area: str | None) -> None:
 )
 def test_grade_in_text(text: str, grade: str | None) -> None:
     assert grade_in_text(text) == grade
+
+
+@pytest.mark.parametrize("rel, adoption, lscb", [
+    # The LSCB's judgement on page 1 (from 2014), or at the head of its own section (before).
+    ("reports/80536_oxfordshire/children's services inspection - 30 june 2014.pdf", "good", "good"),
+    ("reports/80488_bexley/children's services inspection - 23 may 2014.pdf", RI, "inadequate"),
+    ("reports/80444_calderdale/children's services inspection - 20 march 2015.pdf", "inadequate", RI),
+    (f"{STOKE}/children's services inspection - 12 august 2015.pdf", "good", RI),
+])
+def test_the_single_inspection_frameworks_sub_judgements(rel, adoption, lscb):
+    assert _metadata(rel).sub_judgements == {"adoption_performance": adoption, "lscb": lscb}
+
+
+def test_later_frameworks_have_no_sub_judgements():
+    assert _metadata(f"{STOKE}/children's services inspection - 18 march 2019.pdf").sub_judgements == {}
