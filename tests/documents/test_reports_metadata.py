@@ -162,7 +162,8 @@ CASES = {
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_report_metadata(case: str) -> None:
     rel, expected = CASES[case]
-    assert _metadata(rel).model_dump() == expected
+    # The 2013-17 sub-judgements are checked on their own (test_the_single_inspection_frameworks_sub_judgements).
+    assert _metadata(rel).model_dump(exclude={"sub_judgements"}) == expected
 
 
 def test_stoke_2019_every_judgement_inadequate() -> None:
