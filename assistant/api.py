@@ -89,6 +89,10 @@ class Assistant:
         unknown = [n for n in filters.local_authority if self.councils.resolve(n) is None]
         if unknown:
             return self._answer(u.question, f"No indexed report is for {_names(unknown)}. " + NOT_COVERED, True, [], u.filters, started, notices)
+        if u.detected.get("outside_remit"):
+            text = (f"The indexed documents are Ofsted's inspections of councils' children's services and the "
+                    f"frameworks inspectors apply; {u.detected['outside_remit']} are not among them. " + NOT_COVERED)
+            return self._answer(u.question, text, True, [], u.filters, started, notices)
         if u.detected.get("outside_england"):
             text = (f"The indexed reports are Ofsted's inspections of English councils; {u.detected['outside_england']} "
                     "is outside them. " + NOT_COVERED)
@@ -329,7 +333,7 @@ def scope_notices(u: Understanding, chosen: Filters) -> list[str]:
     if lent.get("topic"):
         parts.append("the topic “" + " ".join(lent["topic"]) + "”")
     if parts:
-        out.append(f"Kept from your earlier question: {'; '.join(parts)}. Ask again as a new question to drop it.")
+        out.append(f"Kept from your earlier question: {'; '.join(parts)}. To drop it, ask this question on its own.")
     named = u.detected.get("overridden_local_authority")
     if named:
         out.append(f"Your question names {_names(named)}, but the local authority filter is set to "

@@ -69,6 +69,25 @@ NORMATIVE = re.compile(
     r"how (?:often|soon|long|quickly|many)|within how|what does the (?:law|guidance))\b", re.I)
 
 # Questions about places outside England: the indexed reports are of English councils only.
+# Judgements by other inspectorates and other kinds of inspection: the indexed reports are Ofsted's inspections
+# of councils' children's services, so a question that asks for one of these is not answered from them
+# (they mention the CQC, adult social care or SEND, so the words alone must not refuse a question).
+OUTSIDE_REMIT = {
+    "CQC ratings": re.compile(r"\b(?:cqc|care quality commission)\b.{0,40}\b(?:rating|rated|grade|graded)\b"
+                              r"|\b(?:rating|rated|grade|graded)\b.{0,40}\b(?:cqc|care quality commission)\b", re.I),
+    "adult social care assessments": re.compile(
+        r"\badult social care\b.{0,40}\b(?:rating|rated|assess(?:ment|ed)|grade|inspect\w*)\b"
+        r"|\b(?:rating|rated|assessment|grade)\b.{0,40}\badult social care\b", re.I),
+    "HM Inspectorate of Probation's inspections": re.compile(r"\binspectorate of probation\b", re.I),
+    "SEND local area inspections": re.compile(r"\bsend local area\b|\blocal area send\b|\bwritten statement of action\b",
+                                              re.I),
+    "schools' inspections": re.compile(
+        r"\b(?:high|primary|secondary|infant|junior|grammar|free) school'?s?\b.{0,40}\b(?:grade|rated|rating|inspection)\b"
+        r"|\b(?:grade|rated|rating)\b.{0,40}\b(?:high|primary|secondary|infant|junior|grammar|free) school\b", re.I),
+    "ratings of independent fostering agencies": re.compile(
+        r"\bindependent fostering agenc(?:y|ies)\b.{0,60}\b(?:rated|rating|grade|outstanding|good|inadequate)\b", re.I),
+}
+
 OUTSIDE_ENGLAND = re.compile(
     r"\b(?:scotland|scottish|northern ireland|isle of man|jersey|guernsey|care inspectorate(?: wales)?|"
     r"estyn|rqia)\b", re.I)
@@ -303,6 +322,9 @@ def understand(
     unknown = [] if las else _unknown_places(question, councils)
     if not las and not explicit.kind and NORMATIVE.search(question):
         detected["normative"] = True
+    remit = next((what for what, pattern in OUTSIDE_REMIT.items() if pattern.search(question)), None)
+    if remit:
+        detected["outside_remit"] = remit
     outside = OUTSIDE_ENGLAND.search(question)
     if outside and not las:
         detected["outside_england"] = outside.group(0)

@@ -172,3 +172,25 @@ def test_an_abbreviation_the_documents_define_is_not_read_into_an_everyday_word(
 def test_how_long_about_a_council_is_not_a_question_about_the_rules():
     u = understand("Why - how long were children waiting?", COUNCILS, history=["What was Kent's adoption grade?"])
     assert u.filters.local_authority == ["Kent"]
+
+
+@pytest.mark.parametrize("question, remit", [
+    ("What CQC rating did Kent get for its adult social care assessment?", "CQC ratings"),
+    ("how was Leeds' adult social care rated", "adult social care assessments"),
+    ("What did HM Inspectorate of Probation find in Leeds?", "HM Inspectorate of Probation's inspections"),
+    ("Has Kent got a written statement of action after its SEND local area inspection?", "SEND local area inspections"),
+    ("What Ofsted grade did Leeds High School get?", "schools' inspections"),
+    ("Which independent fostering agencies in Kent are rated outstanding?", "ratings of independent fostering agencies"),
+])
+def test_judgements_of_other_inspections_are_outside_the_remit(question, remit):
+    assert understand(question, COUNCILS).detected["outside_remit"] == remit
+
+
+@pytest.mark.parametrize("question", [
+    "How well are care leavers helped to move on to adult social care in Kent?",
+    "Do children with SEND get good support in Leeds?",
+    "How do Kent's social workers work with the CQC-registered health services?",
+    "Does Leeds use independent fostering agencies for children in care?",
+])
+def test_the_same_words_in_questions_the_reports_answer_are_in_the_remit(question):
+    assert "outside_remit" not in understand(question, COUNCILS).detected
