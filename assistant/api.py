@@ -130,7 +130,7 @@ class Assistant:
         pasted = u if quoted is None else understand(quoted.group(1), self.councils, u.filters, None,
                                                      self.settings.max_question_chars)
         keyword = self.index.keyword()
-        never = keyword.idf("\u0000absent") if keyword is not None else float("inf")
+        never = keyword.absent_idf() if keyword is not None else float("inf")
         # One stemmed wording set per concept of the paste, in its order (concepts() also drops repeats).
         wanted = [{" ".join(stems(t)) for t in concept} - {""} for concept in pasted.concepts]
         present = [i for i, phrases in enumerate(wanted) if phrases]
@@ -149,7 +149,7 @@ class Assistant:
 
     def _stem_is_indexed(self, word: str) -> bool:
         keyword = self.index.keyword()
-        return keyword is not None and keyword.idf(stem(word)) < keyword.idf("\u0000absent")
+        return keyword is not None and keyword.indexed(stem(word))
 
     def _named_documents(self, names: list[str]) -> list[str]:
         """Framework documents whose title or file name contains a name used in the question."""
@@ -172,7 +172,7 @@ class Assistant:
         out = []
         for name in names:
             distinctive = [w for w in words(name) if w not in generic]
-            if distinctive and any(keyword.idf(stem(w)) >= keyword.idf("\u0000absent") for w in distinctive):
+            if distinctive and any(not keyword.indexed(stem(w)) for w in distinctive):
                 out.append(name)
         return out
 
@@ -235,7 +235,7 @@ class Assistant:
         keyword = self.index.keyword()
         if keyword is None:
             return []
-        never = keyword.idf("\u0000absent")
+        never = keyword.absent_idf()
         out = []
         for wording in u.concepts:
             # BM25 indexes the parts of a hyphenated word ("out-of-hours"): look the parts up.

@@ -87,6 +87,14 @@ class KeywordIndex:
         df = 0 if tid is None else int(self.bm25.scores["indptr"][tid + 1] - self.bm25.scores["indptr"][tid])
         return math.log((n - df + 0.5) / (df + 0.5) + 1)
 
+    def absent_idf(self) -> float:
+        """The idf of a word no passage uses: the highest there is."""
+        return self.idf("\u0000absent")
+
+    def indexed(self, token: str) -> bool:
+        """Whether any passage uses this stemmed token."""
+        return self.idf(token) < self.absent_idf()
+
     def __len__(self) -> int:
         return len(self.chunk_ids)
 
