@@ -250,8 +250,8 @@ def _answer_change(index: Index, u: Understanding) -> FactAnswer | None:
         if d.local_authority and d.judgements.get(area):
             by_council.setdefault(d.local_authority, []).append(d)
     if all(len(docs) < 2 for docs in by_council.values()):
-        return FactAnswer("This index holds one report per council, so it cannot show a change of grade; build it "
-                          "with every report (`ingest --all`) to compare a council's inspections.", [],
+        return FactAnswer("This index holds only each council's latest report, so it cannot show a change of grade "
+                          "between one report and the next.", [],
                           {"kind": "change", "value": None})
     citations: list[Citation] = []
     rows, names = [], []
