@@ -113,6 +113,8 @@ CSS = """
           margin-top: 8px; font-size: 12.5px; color: var(--body-text-color-subdued); }
 .ia-rate { font: inherit; font-size: 12.5px; margin-left: 6px; padding: 1px 8px; cursor: pointer; border-radius: 12px;
           border: 1px solid var(--border-color-primary); background: var(--background-fill-secondary); color: inherit; }
+.ia-rate[aria-pressed="true"] { border-color: var(--color-accent); background: var(--color-accent-soft); font-weight: 600; }
+.ia-fb-said { margin-left: 8px; color: var(--body-text-color); }
 .ia-wait { color: var(--body-text-color-subdued); font-style: italic; }
 .ia-conversation mark, .ia-page-text mark { background: rgba(255, 204, 0, 0.55); color: inherit; padding: 0 1px; }
 .ia-page-text { position: relative; white-space: pre-wrap; max-height: 72vh; overflow: auto; padding: 10px 12px;
@@ -359,7 +361,8 @@ class ChatPage:
                 button.click(lambda t, s, k=kind: self.export(t, s, k), inputs=[turns, session], outputs=download,
                              **hidden).then(None, js=_CLICK_DOWNLOAD % download.elem_id, **hidden)
             conversation.click(self.on_conversation_click, inputs=[turns],
-                               outputs=[*viewer_outputs, tabs, pick, fb_turn, fb_rating, fb_status, feedback_panel], **hidden)
+                               outputs=[*viewer_outputs, tabs, pick, fb_turn, fb_rating, fb_status, feedback_panel,
+                                        conversation, turns], **hidden)
             pick.input(self.on_pick, inputs=[turns, pick], outputs=[*viewer_outputs, tabs], **hidden)
             prev_page.click(lambda v: self.turn_page(v, -1), inputs=viewer, outputs=viewer_outputs, **hidden)
             next_page.click(lambda v: self.turn_page(v, 1), inputs=viewer, outputs=viewer_outputs, **hidden)
@@ -496,25 +499,32 @@ class ChatPage:
                 choices.append((label[:140], f"{i}:{group}:{c.n}"))
         return gr.Dropdown(choices=choices, value=value if any(v == value for _, v in choices) else None)
 
-    def on_conversation_click(self, turns, evt: gr.EventData):
+    def on_conversation_click(self, turns, evt: gr.EventData, request: gr.Request = None):
+        """A citation opens its page; a rating is saved at once (one click) and said beside its buttons.
+        Returns the viewer's outputs, the tab, the source list, the feedback panel's answer, rating, status
+        and accordion, then the conversation and the turns."""
         data = getattr(evt, "_data", None) or {}
         skip = gr.skip()
         try:
             turn, n = int(data.get("turn")), int(data.get("n") or 0)
         except (TypeError, ValueError):
-            return (skip,) * 12
+            return (skip,) * 14
         if data.get("action") == "cite":
             group = "r" if data.get("group") == "r" else "c"
             cit = render.citation_for(turns or [], turn, group, n)
             if cit is None:
                 return (*self._viewer_message("That citation is not part of this conversation any more."),
-                        gr.Tabs(selected="source"), skip, skip, skip, skip, skip)
+                        gr.Tabs(selected="source"), skip, skip, skip, skip, skip, skip, skip)
             return (*self.view(cit.doc_id, cit.page, cit), gr.Tabs(selected="source"),
-                    self._pick_choices(turns, f"{turn}:{group}:{n}"), skip, skip, skip, skip)
+                    self._pick_choices(turns, f"{turn}:{group}:{n}"), skip, skip, skip, skip, skip, skip)
         if data.get("action") == "rate" and data.get("rating") in RATINGS and 0 <= turn < len(turns or []):
-            status = f"Rating answer {turn + 1} as **{data['rating']}**. Add a comment if you like, then press **Send feedback**."
-            return (skip,) * 8 + (self._turn_choices(turns, turn), gr.Radio(value=data["rating"]), status, gr.Accordion(open=True))
-        return (skip,) * 12
+            turns = list(turns)
+            saved, said = self._save_feedback(turns[turn], data["rating"], "", request)
+            status = f"Answer {turn + 1}: {said}" + (" To add a comment, write it below and press **Send feedback**."
+                                                      if saved else "")
+            return ((skip,) * 8 + (self._turn_choices(turns, turn), gr.Radio(value=data["rating"] if saved else None),
+                                   status, skip, render.render_conversation(turns, docs=self.index.documents()), turns))
+        return (skip,) * 14
 
     def on_pick(self, turns, key):
         try:
@@ -577,32 +587,46 @@ class ChatPage:
 
     # ------------------------------------------------------------------------------------ feedback
     def send_feedback(self, turns, turn_index, rating, comment, request: gr.Request = None):
+        """The panel's Send button: a comment (optional) with a rating, adding to what a one-click rating saved."""
         turns = turns or []
-        limits = self.assistant.settings
         if not turns:
             return "Ask a question first; feedback is about an answer.", gr.skip(), gr.skip()
         if rating not in RATINGS:
             return "Choose **helpful**, **not helpful** or **wrong evidence** first.", gr.skip(), gr.skip()
-        # The comment box's max_length binds only the browser; API clients reach this directly.
-        if len(str(comment or "")) > limits.feedback_max_chars:
-            return (f"Please keep the comment to {limits.feedback_max_chars:,} characters; nothing was saved.",
-                    gr.skip(), gr.skip())
-        if not self._feedback_allowed(getattr(request, "session_hash", None) or "", limits.feedback_per_minute):
-            return (f"At most {limits.feedback_per_minute} feedback messages a minute; please wait a moment. "
-                    "Nothing was saved.", gr.skip(), gr.skip())
         try:
             turn = turns[int(turn_index)]
         except (TypeError, ValueError, IndexError):
             turn = turns[-1]
+        if turn.rating == rating and not str(comment or "").strip():
+            return f"Already saved ({rating}); add a comment to send more.", gr.skip(), gr.skip()
+        saved, said = self._save_feedback(turn, rating, comment, request)
+        return (said, "", None) if saved else (said, gr.skip(), gr.skip())
+
+    def _save_feedback(self, turn: Turn, rating: str, comment, request: gr.Request | None) -> tuple[bool, str]:
+        """Store one feedback record for the turn, within the size and rate caps; (saved, what to tell the user).
+        The turn remembers the rating and the message, shown beside its rating buttons."""
+        limits = self.assistant.settings
+        # The comment box's max_length binds only the browser; API clients reach this directly.
+        if len(str(comment or "")) > limits.feedback_max_chars:
+            return False, f"Please keep the comment to {limits.feedback_max_chars:,} characters; nothing was saved."
         if turn.answer is None:
-            return "That question has no answer to rate.", gr.skip(), gr.skip()
+            return False, "That question has no answer to rate."
+        if not self._feedback_allowed(getattr(request, "session_hash", None) or "", limits.feedback_per_minute):
+            said = (f"At most {limits.feedback_per_minute} feedback messages a minute; please wait a moment. "
+                    "Nothing was saved.")
+            turn.feedback = said
+            return False, said
         record = feedback_record(turn.question, turn.answer, rating, comment, turn.ui_filters, turn.history)
         try:
             fid = self.index.store.add_feedback(record)
         except Exception:  # a read-only or busy index must not lose the page
             log.exception("feedback could not be stored")
-            return "Sorry, the feedback could not be saved (the index could not be written).", gr.skip(), gr.skip()
-        return f"Thank you: feedback #{fid} saved ({rating}).", "", None
+            said = "Sorry, the feedback could not be saved (the index could not be written)."
+            turn.feedback = said
+            return False, said
+        turn.rating = rating
+        turn.feedback = f"Saved: {rating}" + (" with your comment" if str(comment or "").strip() else "") + ". Thank you."
+        return True, f"Thank you: feedback #{fid} saved ({rating})."
 
     def _feedback_allowed(self, session: str, per_minute: int) -> bool:
         now = time.monotonic()

@@ -132,13 +132,19 @@ def test_export_markdown_contains_the_quote(ui):
 def test_feedback_is_stored(ui):
     before = len(ui.page.index.store.feedback())
     ui.tab.locator('.ia-turn[data-turn="0"] .ia-rate[data-rating="wrong evidence"]').click()
-    ui.tab.locator("#ia-rating input[value='wrong evidence']").wait_for(state="attached")
-    ui.tab.wait_for_function("document.querySelector(\"#ia-rating input[value='wrong evidence']\").checked")
+    # One click saves the rating and says so beside the buttons; no second button is needed.
+    ui.tab.locator('.ia-turn[data-turn="0"] .ia-feedback .ia-fb-said', has_text="Saved").wait_for(timeout=10_000)
+    assert ui.tab.locator('.ia-turn[data-turn="0"] .ia-rate[aria-pressed="true"]').inner_text() == "Wrong evidence"
+    rows = ui.page.index.store.feedback()
+    assert len(rows) == before + 1 and rows[-1]["rating"] == "wrong evidence" and not rows[-1]["comment"]
+    # A comment is optional and may follow with the panel's button.
+    ui.tab.locator("#ia-feedback-panel").get_by_text("Feedback on an answer").click()  # the accordion opens
+    ui.tab.wait_for_function("document.querySelector(\"#ia-rating input[value='wrong evidence']\")?.checked")
     ui.tab.fill("#ia-comment textarea", "Should cite the 2019 report")
     ui.tab.click("#ia-send-feedback")
     ui.tab.locator("#ia-feedback-status", has_text="saved").wait_for(timeout=10_000)
     rows = ui.page.index.store.feedback()
-    assert len(rows) == before + 1
+    assert len(rows) == before + 2
     assert rows[-1]["question"] == QUESTION and rows[-1]["rating"] == "wrong evidence"
     assert rows[-1]["comment"] == "Should cite the 2019 report" and rows[-1]["citations"]
 

@@ -111,3 +111,23 @@ def test_the_last_question_can_be_asked_on_its_own(page):
     assert "kept from an earlier question" in _ask(page, "And what about care leavers there?", turns)[-1][0]
     alone = list(page.respond_on_its_own("And what about care leavers there?", kept, "", *([None] * 6)))[-1][1][-1]
     assert alone.history == [] and alone.answer.filters["local_authority"] == []
+
+
+def test_one_click_rating_is_saved_at_once_and_said_beside_the_buttons(page):
+    turns = _ask(page, SUPERVISION)[-1][1]
+    before = len(page.index.store.feedback())
+    out = page.on_conversation_click(turns, gr.EventData(None, {"action": "rate", "turn": 0, "rating": "helpful"}))
+    rows = page.index.store.feedback()
+    assert len(rows) == before + 1  # saved by the one click, no second button
+    assert rows[-1]["rating"] == "helpful" and not rows[-1]["comment"] and rows[-1]["question"] == SUPERVISION
+    html = out[-2]
+    foot = html[html.index('class="ia-foot"'):]
+    assert "Saved" in foot and 'aria-pressed="true"' in foot  # said beside the buttons
+    # A comment is optional; one sent later for the same answer adds to the stored feedback.
+    status, comment, rating = page.send_feedback(out[-1], 0, "helpful", "Spot on")
+    rows = page.index.store.feedback()
+    assert "saved" in status and len(rows) == before + 2 and rows[-1]["comment"] == "Spot on"
+    # Sending the same rating again with no comment saves nothing twice.
+    assert len(page.index.store.feedback()) == before + 2
+    page.send_feedback(out[-1], 0, "helpful", "")
+    assert len(page.index.store.feedback()) == before + 2
