@@ -127,6 +127,18 @@ CSS = """
 .ia-note { font-size: 13px; color: var(--body-text-color-subdued); }
 """
 
+# Gradio's filters panel covers the whole screen at 768 px and less (its own breakpoint): there it starts
+# closed, so the question box is what a phone shows first. A desktop keeps it open.
+CLOSE_FILTERS_ON_PHONE = """() => {
+  if (!window.matchMedia('(max-width: 768px)').matches) return;
+  const shut = (tries) => {
+    const open = document.querySelector('.sidebar.open');
+    const toggle = open && open.querySelector('.toggle-button');
+    if (toggle) toggle.click();
+    else if (tries > 0 && !document.querySelector('.sidebar')) setTimeout(() => shut(tries - 1), 50);
+  };
+  shut(40);
+}"""
 
 _CLICK_DOWNLOAD = """() => {
   const el = document.getElementById('%s');
@@ -370,6 +382,7 @@ class ChatPage:
                           outputs=[fb_status, fb_comment, fb_rating], **hidden)
             clear_filters.click(lambda: ([], ANY, ANY, "both", ANY, ANY), outputs=filter_inputs, queue=False, **hidden)
             library_outputs = [la, year_from, year_to, docs_table, skipped_table, state_md]
+            demo.load(None, js=CLOSE_FILTERS_ON_PHONE, queue=False, **hidden)
             demo.load(self.library, outputs=library_outputs, **hidden)
             refresh.click(self.library, outputs=library_outputs, **hidden)
             docs_table.select(self.on_library_select, outputs=[*viewer_outputs, tabs], **hidden)
