@@ -131,3 +131,13 @@ def test_one_click_rating_is_saved_at_once_and_said_beside_the_buttons(page):
     assert len(page.index.store.feedback()) == before + 2
     page.send_feedback(out[-1], 0, "helpful", "")
     assert len(page.index.store.feedback()) == before + 2
+
+
+def test_every_example_gives_a_cited_answer(assistant):
+    from assistant.web.page import EXAMPLES, EXAMPLES_BY_KIND
+
+    assert set(EXAMPLES_BY_KIND) == {"council finding", "framework rule", "grade fact", "count across councils"}
+    assert EXAMPLES == [q for qs in EXAMPLES_BY_KIND.values() for q in qs]
+    for question in EXAMPLES:
+        ans = assistant.ask(question)
+        assert not ans.refused and ans.citations, question
