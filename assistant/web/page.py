@@ -684,12 +684,18 @@ class ChatPage:
         total, embeddable, embedded = self.index.chunk_count(), self.index.embeddable_count(), self.index.embedded_count()
         reports = sum(1 for d in docs if d.kind == "report")
         running = self.index.ingest_running()
-        pct = f" ({100 * embedded // embeddable}%)" if embeddable else ""
+        # In plain words: the reader need not know what "embedded" or "ingest" mean.
+        if not embeddable or embedded >= embeddable:
+            search = f"Meaning-based search covers all {embeddable:,} passages"
+        else:
+            search = (f"Meaning-based search is still being built: {100 * embedded // embeddable}% "
+                      f"({embedded:,} of {embeddable:,} passages)")
         state = (f"**{len(docs)}** documents indexed ({reports} reports, {len(docs) - reports} framework) \u00b7 "
-                 f"**{total}** passages \u00b7 **{embedded}** of {embeddable} embedded for meaning search{pct} \u00b7 "
-                 f"ingest running: **{'yes' if running else 'no'}** \u00b7 **{len(skipped)}** files skipped")
+                 f"**{total:,}** passages \u00b7 {search} \u00b7 **{len(skipped)}** files skipped")
+        if running:
+            state += "\n\nThe library is being updated now; press Refresh to see the latest."
         if embeddable and embedded < embeddable:
-            state += "\n\nUntil every passage is embedded, answers rely more on keyword search."
+            state += "\n\nUntil it is built, answers rely more on matching the question\u2019s words."
         if notice := page_notice(self.index):
             state = f"{notice}\n\n{state}"
         las, year_choices = self._filter_choices(docs)

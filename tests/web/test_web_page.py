@@ -96,7 +96,7 @@ def test_library_lists_documents_skipped_files_and_state(page):
     assert "Stoke-on-Trent" in list(docs["Local authority / title"])
     assert "inadequate" in set(docs["Overall"])
     assert len(skipped) >= 3 and "encrypted" in " ".join(skipped["Why it was skipped"])
-    assert "documents indexed" in state and "ingest running" in state
+    assert "documents indexed" in state and "Meaning-based search" in state
 
 
 def test_an_empty_question_says_what_to_do(page):
@@ -141,3 +141,15 @@ def test_every_example_gives_a_cited_answer(assistant):
     for question in EXAMPLES:
         ans = assistant.ask(question)
         assert not ans.refused and ans.citations, question
+
+
+def test_the_library_state_is_in_plain_words(page, monkeypatch):
+    state = page.library()[-1]
+    assert "embedded" not in state and "ingest" not in state
+    embeddable = page.index.embeddable_count()
+    assert f"Meaning-based search covers all {embeddable:,} passages" in state
+    monkeypatch.setattr(page.index, "embedded_count", lambda: -(-embeddable * 2 // 5))
+    monkeypatch.setattr(page.index, "ingest_running", lambda: True)
+    state = page.library()[-1]
+    assert "Meaning-based search is still being built: 40%" in state and "embedded" not in state
+    assert "being updated now" in state
