@@ -380,8 +380,9 @@ class ChatPage:
                 button.click(lambda t, s, k=kind: self.export(t, s, k), inputs=[turns, session], outputs=download,
                              **hidden).then(None, js=_CLICK_DOWNLOAD % download.elem_id, **hidden)
             conversation.click(self.on_conversation_click, inputs=[turns],
-                               outputs=[*viewer_outputs, tabs, pick, fb_turn, fb_rating, fb_status, feedback_panel,
-                                        conversation, turns], **hidden)
+                               outputs=[*viewer_outputs, tabs, pick, fb_turn, fb_rating, fb_status, feedback_panel], **hidden)
+            conversation.click(self.on_rate_click, inputs=[turns],
+                               outputs=[conversation, turns, fb_turn, fb_rating, fb_status], **hidden)
             pick.input(self.on_pick, inputs=[turns, pick], outputs=[*viewer_outputs, tabs], **hidden)
             prev_page.click(lambda v: self.turn_page(v, -1), inputs=viewer, outputs=viewer_outputs, **hidden)
             next_page.click(lambda v: self.turn_page(v, 1), inputs=viewer, outputs=viewer_outputs, **hidden)
@@ -519,32 +520,41 @@ class ChatPage:
                 choices.append((label[:140], f"{i}:{group}:{c.n}"))
         return gr.Dropdown(choices=choices, value=value if any(v == value for _, v in choices) else None)
 
-    def on_conversation_click(self, turns, evt: gr.EventData, request: gr.Request = None):
-        """A citation opens its page; a rating is saved at once (one click) and said beside its buttons.
-        Returns the viewer's outputs, the tab, the source list, the feedback panel's answer, rating, status
-        and accordion, then the conversation and the turns."""
+    def on_conversation_click(self, turns, evt: gr.EventData):
+        """A citation clicked: its page in the Source tab. Ratings go to `on_rate_click`, on the same click."""
         data = getattr(evt, "_data", None) or {}
         skip = gr.skip()
         try:
             turn, n = int(data.get("turn")), int(data.get("n") or 0)
         except (TypeError, ValueError):
-            return (skip,) * 14
+            return (skip,) * 12
         if data.get("action") == "cite":
             group = "r" if data.get("group") == "r" else "c"
             cit = render.citation_for(turns or [], turn, group, n)
             if cit is None:
                 return (*self._viewer_message("That citation is not part of this conversation any more."),
-                        gr.Tabs(selected="source"), skip, skip, skip, skip, skip, skip, skip)
+                        gr.Tabs(selected="source"), skip, skip, skip, skip, skip)
             return (*self.view(cit.doc_id, cit.page, cit), gr.Tabs(selected="source"),
-                    self._pick_choices(turns, f"{turn}:{group}:{n}"), skip, skip, skip, skip, skip, skip)
-        if data.get("action") == "rate" and data.get("rating") in RATINGS and 0 <= turn < len(turns or []):
-            turns = list(turns)
-            saved, said = self._save_feedback(turns[turn], data["rating"], "", request)
-            status = f"Answer {turn + 1}: {said}" + (" To add a comment, write it below and press **Send feedback**."
-                                                      if saved else "")
-            return ((skip,) * 8 + (self._turn_choices(turns, turn), gr.Radio(value=data["rating"] if saved else None),
-                                   status, skip, render.render_conversation(turns, docs=self.index.documents()), turns))
-        return (skip,) * 14
+                    self._pick_choices(turns, f"{turn}:{group}:{n}"), skip, skip, skip, skip)
+        return (skip,) * 12
+
+    def on_rate_click(self, turns, evt: gr.EventData, request: gr.Request = None):
+        """A rating button clicked: the rating is saved at once (one click) and said beside the buttons.
+        (conversation, turns, the panel's answer, rating and status), so a comment may follow from the panel."""
+        data = getattr(evt, "_data", None) or {}
+        skip = gr.skip()
+        try:
+            turn = int(data.get("turn"))
+        except (TypeError, ValueError):
+            return (skip,) * 5
+        if data.get("action") != "rate" or data.get("rating") not in RATINGS or not 0 <= turn < len(turns or []):
+            return (skip,) * 5
+        turns = list(turns)
+        saved, said = self._save_feedback(turns[turn], data["rating"], "", request)
+        status = f"Answer {turn + 1}: {said}" + (" To add a comment, write it below and press **Send feedback**."
+                                                  if saved else "")
+        return (render.render_conversation(turns, docs=self.index.documents()), turns, self._turn_choices(turns, turn),
+                gr.Radio(value=data["rating"] if saved else None), status)
 
     def on_pick(self, turns, key):
         try:

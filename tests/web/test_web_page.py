@@ -116,20 +116,24 @@ def test_the_last_question_can_be_asked_on_its_own(page):
 def test_one_click_rating_is_saved_at_once_and_said_beside_the_buttons(page):
     turns = _ask(page, SUPERVISION)[-1][1]
     before = len(page.index.store.feedback())
-    out = page.on_conversation_click(turns, gr.EventData(None, {"action": "rate", "turn": 0, "rating": "helpful"}))
+    out = page.on_rate_click(turns, gr.EventData(None, {"action": "rate", "turn": 0, "rating": "helpful"}))
     rows = page.index.store.feedback()
     assert len(rows) == before + 1  # saved by the one click, no second button
     assert rows[-1]["rating"] == "helpful" and not rows[-1]["comment"] and rows[-1]["question"] == SUPERVISION
-    html = out[-2]
+    html, out = out[0], out[:2]
     foot = html[html.index('class="ia-foot"'):]
     assert "Saved" in foot and 'aria-pressed="true"' in foot  # said beside the buttons
     # A comment is optional; one sent later for the same answer adds to the stored feedback.
-    status, comment, rating = page.send_feedback(out[-1], 0, "helpful", "Spot on")
+    status, comment, rating = page.send_feedback(out[1], 0, "helpful", "Spot on")
     rows = page.index.store.feedback()
     assert "saved" in status and len(rows) == before + 2 and rows[-1]["comment"] == "Spot on"
     # Sending the same rating again with no comment saves nothing twice.
     assert len(page.index.store.feedback()) == before + 2
-    page.send_feedback(out[-1], 0, "helpful", "")
+    page.send_feedback(out[1], 0, "helpful", "")
+    # A click that is not a rating, or for an answer not in the conversation, saves nothing.
+    for data in ({"action": "cite", "turn": 0, "n": 1}, {"action": "rate", "turn": 9, "rating": "helpful"},
+                 {"action": "rate", "turn": 0, "rating": "<b>"}, {"turn": "x"}):
+        assert page.on_rate_click(out[1], gr.EventData(None, data)) == (gr.skip(),) * 5
     assert len(page.index.store.feedback()) == before + 2
 
 
