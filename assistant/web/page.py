@@ -37,14 +37,21 @@ from assistant.web.trainer_tabs import TrainerTabs
 
 log = logging.getLogger(__name__)
 
-EMPTY_QUESTION = ("Type a question in the box below and press Ask (or Enter), for example: What did inspectors "
-                  "say about supervision in Stoke-on-Trent? Or click one of the examples.")
-EXAMPLES = [
-    "What did inspectors say about supervision in Stoke-on-Trent?",
-    "Did Stoke misuse section 20?",
-    "What grade did Stoke-on-Trent get for children in care in 2019?",
-    "What does the national framework say about kinship care?",
-]
+# The welcome page's "Try" examples, one place, by the kind of question each shows. Every one was checked to
+# give a cited answer (not refused) on the full default index with `Assistant(index=...).ask(q)`, and
+# tests/web/test_web_page.py checks each on the test fixture (Stoke-on-Trent's four reports, Norfolk 2026, the
+# National Framework 2023, SCCIF). A default index keeps each council's latest report only, so no example
+# names an older year.
+EXAMPLES_BY_KIND = {
+    "council finding": ["What did inspectors say about supervision in Stoke-on-Trent?",
+                        "What did inspectors say about care leavers in Norfolk?"],
+    "grade fact": ["What grade did Stoke-on-Trent get for children in care?"],
+    "framework rule": ["What does the national framework say about kinship care?"],
+    "count across councils": ["How many councils were judged good for children in care?"],
+}
+EXAMPLES = [q for questions in EXAMPLES_BY_KIND.values() for q in questions]
+EMPTY_QUESTION = (f"Type a question in the box below and press Ask (or Enter), for example: {EXAMPLES[0]} "
+                  "Or click one of the examples.")
 KIND_CHOICES = [("Reports and framework", "both"), ("Reports only", "report"), ("Framework only", "framework")]
 ANY = "any"
 # System fonts only: the default theme's web fonts are local, but nothing here should depend on a font download.
@@ -113,6 +120,8 @@ CSS = """
           margin-top: 8px; font-size: 12.5px; color: var(--body-text-color-subdued); }
 .ia-rate { font: inherit; font-size: 12.5px; margin-left: 6px; padding: 1px 8px; cursor: pointer; border-radius: 12px;
           border: 1px solid var(--border-color-primary); background: var(--background-fill-secondary); color: inherit; }
+.ia-rate[aria-pressed="true"] { border-color: var(--color-accent); background: var(--color-accent-soft); font-weight: 600; }
+.ia-fb-said { margin-left: 8px; color: var(--body-text-color); }
 .ia-wait { color: var(--body-text-color-subdued); font-style: italic; }
 .ia-conversation mark, .ia-page-text mark { background: rgba(255, 204, 0, 0.55); color: inherit; padding: 0 1px; }
 .ia-page-text { position: relative; white-space: pre-wrap; max-height: 72vh; overflow: auto; padding: 10px 12px;
@@ -125,6 +134,18 @@ CSS = """
 .ia-note { font-size: 13px; color: var(--body-text-color-subdued); }
 """
 
+# Gradio's filters panel covers the whole screen at 768 px and less (its own breakpoint): there it starts
+# closed, so the question box is what a phone shows first. A desktop keeps it open.
+CLOSE_FILTERS_ON_PHONE = """() => {
+  if (!window.matchMedia('(max-width: 768px)').matches) return;
+  const shut = (tries) => {
+    const open = document.querySelector('.sidebar.open');
+    const toggle = open && open.querySelector('.toggle-button');
+    if (toggle) toggle.click();
+    else if (tries > 0 && !document.querySelector('.sidebar')) setTimeout(() => shut(tries - 1), 50);
+  };
+  shut(40);
+}"""
 
 _CLICK_DOWNLOAD = """() => {
   const el = document.getElementById('%s');
@@ -360,6 +381,8 @@ class ChatPage:
                              **hidden).then(None, js=_CLICK_DOWNLOAD % download.elem_id, **hidden)
             conversation.click(self.on_conversation_click, inputs=[turns],
                                outputs=[*viewer_outputs, tabs, pick, fb_turn, fb_rating, fb_status, feedback_panel], **hidden)
+            conversation.click(self.on_rate_click, inputs=[turns],
+                               outputs=[conversation, turns, fb_turn, fb_rating, fb_status], **hidden)
             pick.input(self.on_pick, inputs=[turns, pick], outputs=[*viewer_outputs, tabs], **hidden)
             prev_page.click(lambda v: self.turn_page(v, -1), inputs=viewer, outputs=viewer_outputs, **hidden)
             next_page.click(lambda v: self.turn_page(v, 1), inputs=viewer, outputs=viewer_outputs, **hidden)
@@ -367,6 +390,7 @@ class ChatPage:
                           outputs=[fb_status, fb_comment, fb_rating], **hidden)
             clear_filters.click(lambda: ([], ANY, ANY, "both", ANY, ANY), outputs=filter_inputs, queue=False, **hidden)
             library_outputs = [la, year_from, year_to, docs_table, skipped_table, state_md]
+            demo.load(None, js=CLOSE_FILTERS_ON_PHONE, queue=False, **hidden)
             demo.load(self.library, outputs=library_outputs, **hidden)
             refresh.click(self.library, outputs=library_outputs, **hidden)
             docs_table.select(self.on_library_select, outputs=[*viewer_outputs, tabs], **hidden)
@@ -497,6 +521,7 @@ class ChatPage:
         return gr.Dropdown(choices=choices, value=value if any(v == value for _, v in choices) else None)
 
     def on_conversation_click(self, turns, evt: gr.EventData):
+        """A citation clicked: its page in the Source tab. Ratings go to `on_rate_click`, on the same click."""
         data = getattr(evt, "_data", None) or {}
         skip = gr.skip()
         try:
@@ -511,10 +536,25 @@ class ChatPage:
                         gr.Tabs(selected="source"), skip, skip, skip, skip, skip)
             return (*self.view(cit.doc_id, cit.page, cit), gr.Tabs(selected="source"),
                     self._pick_choices(turns, f"{turn}:{group}:{n}"), skip, skip, skip, skip)
-        if data.get("action") == "rate" and data.get("rating") in RATINGS and 0 <= turn < len(turns or []):
-            status = f"Rating answer {turn + 1} as **{data['rating']}**. Add a comment if you like, then press **Send feedback**."
-            return (skip,) * 8 + (self._turn_choices(turns, turn), gr.Radio(value=data["rating"]), status, gr.Accordion(open=True))
         return (skip,) * 12
+
+    def on_rate_click(self, turns, evt: gr.EventData, request: gr.Request = None):
+        """A rating button clicked: the rating is saved at once (one click) and said beside the buttons.
+        (conversation, turns, the panel's answer, rating and status), so a comment may follow from the panel."""
+        data = getattr(evt, "_data", None) or {}
+        skip = gr.skip()
+        try:
+            turn = int(data.get("turn"))
+        except (TypeError, ValueError):
+            return (skip,) * 5
+        if data.get("action") != "rate" or data.get("rating") not in RATINGS or not 0 <= turn < len(turns or []):
+            return (skip,) * 5
+        turns = list(turns)
+        saved, said = self._save_feedback(turns[turn], data["rating"], "", request)
+        status = f"Answer {turn + 1}: {said}" + (" To add a comment, write it below and press **Send feedback**."
+                                                  if saved else "")
+        return (render.render_conversation(turns, docs=self.index.documents()), turns, self._turn_choices(turns, turn),
+                gr.Radio(value=data["rating"] if saved else None), status)
 
     def on_pick(self, turns, key):
         try:
@@ -577,32 +617,46 @@ class ChatPage:
 
     # ------------------------------------------------------------------------------------ feedback
     def send_feedback(self, turns, turn_index, rating, comment, request: gr.Request = None):
+        """The panel's Send button: a comment (optional) with a rating, adding to what a one-click rating saved."""
         turns = turns or []
-        limits = self.assistant.settings
         if not turns:
             return "Ask a question first; feedback is about an answer.", gr.skip(), gr.skip()
         if rating not in RATINGS:
             return "Choose **helpful**, **not helpful** or **wrong evidence** first.", gr.skip(), gr.skip()
-        # The comment box's max_length binds only the browser; API clients reach this directly.
-        if len(str(comment or "")) > limits.feedback_max_chars:
-            return (f"Please keep the comment to {limits.feedback_max_chars:,} characters; nothing was saved.",
-                    gr.skip(), gr.skip())
-        if not self._feedback_allowed(getattr(request, "session_hash", None) or "", limits.feedback_per_minute):
-            return (f"At most {limits.feedback_per_minute} feedback messages a minute; please wait a moment. "
-                    "Nothing was saved.", gr.skip(), gr.skip())
         try:
             turn = turns[int(turn_index)]
         except (TypeError, ValueError, IndexError):
             turn = turns[-1]
+        if turn.rating == rating and not str(comment or "").strip():
+            return f"Already saved ({rating}); add a comment to send more.", gr.skip(), gr.skip()
+        saved, said = self._save_feedback(turn, rating, comment, request)
+        return (said, "", None) if saved else (said, gr.skip(), gr.skip())
+
+    def _save_feedback(self, turn: Turn, rating: str, comment, request: gr.Request | None) -> tuple[bool, str]:
+        """Store one feedback record for the turn, within the size and rate caps; (saved, what to tell the user).
+        The turn remembers the rating and the message, shown beside its rating buttons."""
+        limits = self.assistant.settings
+        # The comment box's max_length binds only the browser; API clients reach this directly.
+        if len(str(comment or "")) > limits.feedback_max_chars:
+            return False, f"Please keep the comment to {limits.feedback_max_chars:,} characters; nothing was saved."
         if turn.answer is None:
-            return "That question has no answer to rate.", gr.skip(), gr.skip()
+            return False, "That question has no answer to rate."
+        if not self._feedback_allowed(getattr(request, "session_hash", None) or "", limits.feedback_per_minute):
+            said = (f"At most {limits.feedback_per_minute} feedback messages a minute; please wait a moment. "
+                    "Nothing was saved.")
+            turn.feedback = said
+            return False, said
         record = feedback_record(turn.question, turn.answer, rating, comment, turn.ui_filters, turn.history)
         try:
             fid = self.index.store.add_feedback(record)
         except Exception:  # a read-only or busy index must not lose the page
             log.exception("feedback could not be stored")
-            return "Sorry, the feedback could not be saved (the index could not be written).", gr.skip(), gr.skip()
-        return f"Thank you: feedback #{fid} saved ({rating}).", "", None
+            said = "Sorry, the feedback could not be saved (the index could not be written)."
+            turn.feedback = said
+            return False, said
+        turn.rating = rating
+        turn.feedback = f"Saved: {rating}" + (" with your comment" if str(comment or "").strip() else "") + ". Thank you."
+        return True, f"Thank you: feedback #{fid} saved ({rating})."
 
     def _feedback_allowed(self, session: str, per_minute: int) -> bool:
         now = time.monotonic()
@@ -640,12 +694,18 @@ class ChatPage:
         total, embeddable, embedded = self.index.chunk_count(), self.index.embeddable_count(), self.index.embedded_count()
         reports = sum(1 for d in docs if d.kind == "report")
         running = self.index.ingest_running()
-        pct = f" ({100 * embedded // embeddable}%)" if embeddable else ""
+        # In plain words: the reader need not know what "embedded" or "ingest" mean.
+        if not embeddable or embedded >= embeddable:
+            search = f"Meaning-based search covers all {embeddable:,} passages"
+        else:
+            search = (f"Meaning-based search is still being built: {100 * embedded // embeddable}% "
+                      f"({embedded:,} of {embeddable:,} passages)")
         state = (f"**{len(docs)}** documents indexed ({reports} reports, {len(docs) - reports} framework) \u00b7 "
-                 f"**{total}** passages \u00b7 **{embedded}** of {embeddable} embedded for meaning search{pct} \u00b7 "
-                 f"ingest running: **{'yes' if running else 'no'}** \u00b7 **{len(skipped)}** files skipped")
+                 f"**{total:,}** passages \u00b7 {search} \u00b7 **{len(skipped)}** files skipped")
+        if running:
+            state += "\n\nThe library is being updated now; press Refresh to see the latest."
         if embeddable and embedded < embeddable:
-            state += "\n\nUntil every passage is embedded, answers rely more on keyword search."
+            state += "\n\nUntil it is built, answers rely more on matching the question\u2019s words."
         if notice := page_notice(self.index):
             state = f"{notice}\n\n{state}"
         las, year_choices = self._filter_choices(docs)

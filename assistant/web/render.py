@@ -33,6 +33,8 @@ class Turn:
     history: list[str] = field(default_factory=list)
     answer: Answer | None = None
     error: str | None = None
+    rating: str = ""  # the rating saved for this answer, if any
+    feedback: str = ""  # what became of it, said beside the rating buttons
 
     def __post_init__(self):
         # The question is shown, offered as a label and written to the Markdown and Word exports: control
@@ -231,12 +233,15 @@ def render_sources(cits: list[Citation], turn: int, group: str, title: str) -> s
     return f'<details class="ia-sources" open><summary>{esc(title)} ({len(cits)})</summary><ol>{"".join(rows)}</ol></details>'
 
 
-def feedback_buttons(turn: int) -> str:
+def feedback_buttons(turn: int, rating: str = "", status: str = "") -> str:
+    """The one-click rating buttons; each click saves at once, and `status` says so beside them."""
     buttons = "".join(
-        f'<button type="button" class="ia-rate" data-action="rate" data-turn="{turn}" data-rating="{esc(r)}">{esc(r.capitalize())}</button>'
+        f'<button type="button" class="ia-rate" data-action="rate" data-turn="{turn}" data-rating="{esc(r)}" '
+        f'aria-pressed="{"true" if r == rating else "false"}">{esc(r.capitalize())}</button>'
         for r in RATINGS
     )
-    return f'<div class="ia-feedback">Was this useful? {buttons}</div>'
+    said = f'<span class="ia-fb-said" role="status">{esc(status)}</span>' if status else ""
+    return f'<div class="ia-feedback">Was this useful? {buttons}{said}</div>'
 
 
 def render_turn(index: int, turn: Turn, shown: int | None = None, docs: dict[str, DocumentInfo] | None = None) -> str:
@@ -270,7 +275,7 @@ def render_turn(index: int, turn: Turn, shown: int | None = None, docs: dict[str
         parts.append(f'<p class="ia-filters">Filters in force: {esc("; ".join(filters) or "none")}</p>')
         if ans.citations:
             parts.append(render_sources(ans.citations, index, "c", "Sources"))
-        parts.append(f'<div class="ia-foot"><span>Answered in {ans.seconds:.1f} s</span>{feedback_buttons(index)}</div>')
+        parts.append(f'<div class="ia-foot"><span>Answered in {ans.seconds:.1f} s</span>{feedback_buttons(index, turn.rating, turn.feedback)}</div>')
     busy = "" if done else ' aria-busy="true"'
     return f'<article class="ia-turn" data-turn="{index}"{busy}>{q}<div class="ia-a">{"".join(parts)}</div></article>'
 

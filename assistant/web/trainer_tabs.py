@@ -121,7 +121,7 @@ def render_briefing(b: Briefing) -> tuple[str, list[Quote]]:
     if not b.empty:
         rows = "".join(f'<tr><td>{grade_chip(g)}</td><td class="ia-num">{int(n)}</td></tr>' for g, n in b.by_grade.items())
         out.append("<h4>Reports speaking to the theme, by grade</h4>"
-                   f"<table><tr><th>Grade of the passage\u2019s judgement</th><th>Reports</th></tr>{rows}</table>")
+                   f"<table><tr><th>Grade the report gave this part of the work</th><th>Reports</th></tr>{rows}</table>")
         for g in b.groups:
             out.append(f"<h4>{esc(g.label)}: {g.reports} report{'s' if g.reports != 1 else ''}, "
                        f"{g.passages} passage{'s' if g.passages != 1 else ''}</h4>")
@@ -170,9 +170,18 @@ def render_comparison(c: Comparison) -> tuple[str, list[Quote]]:
     return f'<div class="ia-tool ia-compare-result">{"".join(out)}</div>', quotes
 
 
+_CLI_HINT = re.compile(r"^The index holds one report for (?P<name>.+?); build it with `ingest --all`.*$")
+
+
+def plain_notice(notice: str) -> str:
+    """A library notice as a web page says it: no command to type."""
+    m = _CLI_HINT.match(notice)
+    return f"This library holds one report for {m['name']}; older reports are not indexed." if m else notice
+
+
 def render_timeline(t: Timeline) -> tuple[str, list[Quote]]:
     quotes, numbers = number_quotes([q for r in t.reports for q in r.quotes])
-    out = [f"<h3>Timeline: {esc(t.council)}</h3>", _notices(t.notices)]
+    out = [f"<h3>Timeline: {esc(t.council)}</h3>", _notices([plain_notice(n) for n in t.notices])]
     if t.reports:
         head = ("<tr><th>Published</th><th>Inspected</th><th>Framework</th>"
                 + "".join(f"<th>{esc(AREA_LABELS[a])}</th>" for a in AREAS) + "</tr>")

@@ -132,13 +132,19 @@ def test_export_markdown_contains_the_quote(ui):
 def test_feedback_is_stored(ui):
     before = len(ui.page.index.store.feedback())
     ui.tab.locator('.ia-turn[data-turn="0"] .ia-rate[data-rating="wrong evidence"]').click()
-    ui.tab.locator("#ia-rating input[value='wrong evidence']").wait_for(state="attached")
-    ui.tab.wait_for_function("document.querySelector(\"#ia-rating input[value='wrong evidence']\").checked")
+    # One click saves the rating and says so beside the buttons; no second button is needed.
+    ui.tab.locator('.ia-turn[data-turn="0"] .ia-feedback .ia-fb-said', has_text="Saved").wait_for(timeout=10_000)
+    assert ui.tab.locator('.ia-turn[data-turn="0"] .ia-rate[aria-pressed="true"]').inner_text() == "Wrong evidence"
+    rows = ui.page.index.store.feedback()
+    assert len(rows) == before + 1 and rows[-1]["rating"] == "wrong evidence" and not rows[-1]["comment"]
+    # A comment is optional and may follow with the panel's button.
+    ui.tab.locator("#ia-feedback-panel").get_by_text("Feedback on an answer").click()  # the accordion opens
+    ui.tab.wait_for_function("document.querySelector(\"#ia-rating input[value='wrong evidence']\")?.checked")
     ui.tab.fill("#ia-comment textarea", "Should cite the 2019 report")
     ui.tab.click("#ia-send-feedback")
     ui.tab.locator("#ia-feedback-status", has_text="saved").wait_for(timeout=10_000)
     rows = ui.page.index.store.feedback()
-    assert len(rows) == before + 1
+    assert len(rows) == before + 2
     assert rows[-1]["question"] == QUESTION and rows[-1]["rating"] == "wrong evidence"
     assert rows[-1]["comment"] == "Should cite the 2019 report" and rows[-1]["citations"]
 
@@ -162,6 +168,40 @@ def test_library_tab_lists_documents_and_skipped_files(ui):
     assert "documents indexed" in ui.tab.locator("#ia-index-state").inner_text()
     assert "encrypted" in ui.tab.locator("#ia-skipped").inner_text()
     shot(ui.tab, "library")
+
+
+def test_on_a_phone_the_filters_start_closed_and_every_tab_fits(ui, browser):
+    """390 px wide: the filters panel (full-screen there) starts closed, so the question box shows."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    try:
+        tab = context.new_page()
+        tab.goto(ui.url)
+        tab.wait_for_selector("#ia-question textarea")
+        tab.wait_for_function("!document.querySelector('.sidebar.open')", timeout=10_000)
+        tab.wait_for_timeout(400)  # the panel slides shut
+        box = tab.locator("#ia-question textarea").bounding_box()
+        hit = tab.evaluate("([x, y]) => document.elementFromPoint(x, y)?.closest('#ia-question') !== null",
+                           [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2])
+        assert hit, "the question box is covered"
+        shot(tab, "phone-chat", full_page=True)
+        for name in ("Source", "Library", "Briefing", "Compare", "Timeline"):
+            button = tab.locator(".tab-container").get_by_role("tab", name=name)
+            if not button.is_visible():  # tabs that do not fit sit behind the "..." menu
+                tab.locator(".overflow-menu > button").click()
+                button = tab.locator(".overflow-dropdown button", has_text=name)
+            button.click()
+            tab.wait_for_timeout(500)
+            assert tab.evaluate("document.documentElement.scrollWidth") <= 390 + 2, f"{name} is wider than the phone"
+            shot(tab, f"phone-{name.lower()}", full_page=True)
+        # The panel still opens on request.
+        tab.get_by_role("button", name="Toggle Sidebar").click()
+        tab.locator(".sidebar.open").wait_for(timeout=5_000)
+    finally:
+        context.close()
+
+
+def test_on_a_desktop_the_filters_start_open(ui):
+    assert ui.tab.locator(".sidebar.open").count() == 1
 
 
 def test_the_page_talks_only_to_the_local_server(ui):

@@ -96,7 +96,7 @@ def test_library_lists_documents_skipped_files_and_state(page):
     assert "Stoke-on-Trent" in list(docs["Local authority / title"])
     assert "inadequate" in set(docs["Overall"])
     assert len(skipped) >= 3 and "encrypted" in " ".join(skipped["Why it was skipped"])
-    assert "documents indexed" in state and "ingest running" in state
+    assert "documents indexed" in state and "Meaning-based search" in state
 
 
 def test_an_empty_question_says_what_to_do(page):
@@ -111,3 +111,49 @@ def test_the_last_question_can_be_asked_on_its_own(page):
     assert "kept from an earlier question" in _ask(page, "And what about care leavers there?", turns)[-1][0]
     alone = list(page.respond_on_its_own("And what about care leavers there?", kept, "", *([None] * 6)))[-1][1][-1]
     assert alone.history == [] and alone.answer.filters["local_authority"] == []
+
+
+def test_one_click_rating_is_saved_at_once_and_said_beside_the_buttons(page):
+    turns = _ask(page, SUPERVISION)[-1][1]
+    before = len(page.index.store.feedback())
+    out = page.on_rate_click(turns, gr.EventData(None, {"action": "rate", "turn": 0, "rating": "helpful"}))
+    rows = page.index.store.feedback()
+    assert len(rows) == before + 1  # saved by the one click, no second button
+    assert rows[-1]["rating"] == "helpful" and not rows[-1]["comment"] and rows[-1]["question"] == SUPERVISION
+    html, out = out[0], out[:2]
+    foot = html[html.index('class="ia-foot"'):]
+    assert "Saved" in foot and 'aria-pressed="true"' in foot  # said beside the buttons
+    # A comment is optional; one sent later for the same answer adds to the stored feedback.
+    status, comment, rating = page.send_feedback(out[1], 0, "helpful", "Spot on")
+    rows = page.index.store.feedback()
+    assert "saved" in status and len(rows) == before + 2 and rows[-1]["comment"] == "Spot on"
+    # Sending the same rating again with no comment saves nothing twice.
+    assert len(page.index.store.feedback()) == before + 2
+    page.send_feedback(out[1], 0, "helpful", "")
+    # A click that is not a rating, or for an answer not in the conversation, saves nothing.
+    for data in ({"action": "cite", "turn": 0, "n": 1}, {"action": "rate", "turn": 9, "rating": "helpful"},
+                 {"action": "rate", "turn": 0, "rating": "<b>"}, {"turn": "x"}):
+        assert page.on_rate_click(out[1], gr.EventData(None, data)) == (gr.skip(),) * 5
+    assert len(page.index.store.feedback()) == before + 2
+
+
+def test_every_example_gives_a_cited_answer(assistant):
+    from assistant.web.page import EXAMPLES, EXAMPLES_BY_KIND
+
+    assert set(EXAMPLES_BY_KIND) == {"council finding", "framework rule", "grade fact", "count across councils"}
+    assert EXAMPLES == [q for qs in EXAMPLES_BY_KIND.values() for q in qs]
+    for question in EXAMPLES:
+        ans = assistant.ask(question)
+        assert not ans.refused and ans.citations, question
+
+
+def test_the_library_state_is_in_plain_words(page, monkeypatch):
+    state = page.library()[-1]
+    assert "embedded" not in state and "ingest" not in state
+    embeddable = page.index.embeddable_count()
+    assert f"Meaning-based search covers all {embeddable:,} passages" in state
+    monkeypatch.setattr(page.index, "embedded_count", lambda: -(-embeddable * 2 // 5))
+    monkeypatch.setattr(page.index, "ingest_running", lambda: True)
+    state = page.library()[-1]
+    assert "Meaning-based search is still being built: 40%" in state and "embedded" not in state
+    assert "being updated now" in state
