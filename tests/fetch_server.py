@@ -133,15 +133,24 @@ class FixtureSite:
                     site.requests.append(Request(self.path, self.headers.get("User-Agent", "")))
                     site._in_flight += 1
                     site.max_in_flight = max(site.max_in_flight, site._in_flight)
+                self._counted = True
                 try:
                     self._answer()
                 except (BrokenPipeError, ConnectionResetError):  # the client gave up (a timeout test)
                     pass
                 finally:
+                    self._done()
+
+            def _done(self) -> None:
+                """This request is no longer in flight. Called before the answer is written: once the client has
+                the answer it may send the next request at once, and this thread must not still count."""
+                if self._counted:
+                    self._counted = False
                     with site._lock:
                         site._in_flight -= 1
 
             def _send(self, status: int, body: bytes, content_type: str) -> None:
+                self._done()
                 self.send_response(status)
                 self.send_header("Content-Type", content_type)
                 self.send_header("Content-Length", str(len(body)))

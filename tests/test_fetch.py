@@ -32,7 +32,8 @@ def site():
 
 
 def settings_for(site, **overrides) -> Settings:
-    values = dict(fetch_base_url=site.base_url, fetch_delay=0, fetch_timeout=0.5, fetch_retries=1, fetch_backoff=0)
+    # A short backoff: the site needs a moment to see that a timed-out client hung up before the retry arrives.
+    values = dict(fetch_base_url=site.base_url, fetch_delay=0, fetch_timeout=0.5, fetch_retries=1, fetch_backoff=0.2)
     values.update(overrides)
     return Settings(**values)
 
