@@ -149,7 +149,7 @@ def answer_fact(index: Index, u: Understanding, kind: str) -> FactAnswer | None:
                 lines.append(f"{la}'s report published {_fmt(doc.published)} does not name a lead inspector.")
             facts.append({"kind": "lead_inspector", "value": value, "doc_id": doc.doc_id})
         elif kind == "when":
-            cit = _table_citation(index, doc, n, r"Inspection dates?:?\s*\d[\w ,–-]{0,40}?\d{4}")
+            cit = _table_citation(index, doc, n, _DATES_LINE)
             span = f"{_fmt(doc.inspection_start)} to {_fmt(doc.inspection_end)}" if doc.inspection_start else "on dates the report does not state"
             lines.append(f"{la} was last inspected {span}" if not any(years) else f"{la} was inspected {span}")
             lines[-1] += f"; the report was published {_fmt(doc.published)}" + (f" [{n}]." if cit else ".")
@@ -161,11 +161,8 @@ def answer_fact(index: Index, u: Understanding, kind: str) -> FactAnswer | None:
             # The 2013-17 framework's graded sub-judgements: adoption performance, the LSCB.
             parts, cit = [], None
             for key in subs:
-                sub_cit = _sub_citation(index, doc, key, len(citations) + 1)
-                if sub_cit is not None:
-                    citations.append(sub_cit)
-                parts.append(f"{SUB_JUDGEMENT_LABELS[key].lower()}: {doc.sub_judgements[key]}"
-                             + (f" [{sub_cit.n}]" if sub_cit else ""))
+                mark = _marker(citations, _sub_citation(index, doc, key, len(citations) + 1))
+                parts.append(f"{SUB_JUDGEMENT_LABELS[key].lower()}: {doc.sub_judgements[key]}{mark}")
                 facts.append({"kind": "grade", "area": key, "value": doc.sub_judgements[key], "doc_id": doc.doc_id})
             lines.append(f"{la}, report published {_fmt(doc.published)} ({doc.framework}): " + "; ".join(parts) + ".")
         else:
@@ -177,20 +174,14 @@ def answer_fact(index: Index, u: Understanding, kind: str) -> FactAnswer | None:
                 if grade is None:
                     parts.append(f"{AREA_LABELS[area].lower()}: not judged in this report")
                     continue
-                part, area_cit = _grade_part(index, doc, area, len(citations) + 1)
-                if area_cit is not None:
-                    citations.append(area_cit)
-                parts.append(part)
+                parts.append(_grade_part(index, doc, area, citations))
                 facts.append({"kind": "grade", "area": area, "value": grade, "doc_id": doc.doc_id})
             if not any(doc.judgements.get(a) for a in areas) and any(doc.judgements.values()):
                 # Reports from April 2026 have no overall-effectiveness judgement: say so, and give the ones it has.
                 judged = [a for a in AREAS if doc.judgements.get(a)]
                 parts = [" and ".join(AREA_LABELS[a].lower() for a in areas) + " is not judged in this report"]
                 for area in judged:
-                    part, area_cit = _grade_part(index, doc, area, len(citations) + 1)
-                    if area_cit is not None:
-                        citations.append(area_cit)
-                    parts.append(part)
+                    parts.append(_grade_part(index, doc, area, citations))
                     facts.append({"kind": "grade", "area": area, "value": doc.judgements[area], "doc_id": doc.doc_id})
                 lines.append(f"{la}, report published {_fmt(doc.published)} ({doc.framework or 'unknown framework'}): "
                              + f"{parts[0]}; it gives {len(judged)} judgements: " + "; ".join(parts[1:]) + ".")
@@ -214,23 +205,42 @@ _SUB_LABEL_RE = {
 }
 
 
+_DATES_LINE = r"Inspection dates?:?\s*\d[\w ,–-]{0,40}?\d{4}"
+
+
+def _grade_line(area: str) -> str:
+    """The judgement table's line giving an area's grade."""
+    return f"(?:{_AREA_LABEL_RE[area]})\\s*{_GRADE_TEXT}"
+
+
+def _marker(citations: list[Citation], cit: Citation | None) -> str:
+    """" [n]" for a citation found (and added to the answer's citations), "" for none."""
+    if cit is None:
+        return ""
+    citations.append(cit)
+    return f" [{cit.n}]"
+
+
+def _cite(index: Index, doc: DocumentInfo, citations: list[Citation], pattern: str) -> str:
+    """Cite the judgement page's line matching `pattern`; its marker, or "" when the page does not state it."""
+    return _marker(citations, _table_citation(index, doc, len(citations) + 1, pattern))
+
+
 def _sub_citation(index: Index, doc: DocumentInfo, key: str, n: int) -> Citation | None:
     """The line stating a sub-judgement: on the judgement page, else the first page that states it (the LSCB
     has its own section in the reports before 2014)."""
     pattern = f"(?:{_SUB_LABEL_RE[key]})\\s*{_GRADE_TEXT}"
-    cit = _table_citation(index, doc, n, pattern)
-    for page in range(1, doc.pages + 1):
-        if cit is not None:
-            break
+    first = doc.judgement_page or 1
+    for page in (first, *(p for p in range(1, doc.pages + 1) if p != first)):
         cit = _table_citation(index, doc, n, pattern, page=page)
-    return cit
+        if cit is not None:
+            return cit
+    return None
 
 
-def _grade_part(index: Index, doc: DocumentInfo, area: str, n: int) -> tuple[str, Citation | None]:
+def _grade_part(index: Index, doc: DocumentInfo, area: str, citations: list[Citation]) -> str:
     """"help and protection: good [n]", cited to the judgement table's line when it is found there."""
-    grade = doc.judgements.get(area)
-    cit = _table_citation(index, doc, n, f"(?:{_AREA_LABEL_RE[area]})\\s*{_GRADE_TEXT}")
-    return f"{AREA_LABELS[area].lower()}: {grade}" + (f" [{n}]" if cit else ""), cit
+    return f"{AREA_LABELS[area].lower()}: {doc.judgements.get(area)}" + _cite(index, doc, citations, _grade_line(area))
 
 
 def _grades_in(text: str) -> list[str]:
@@ -259,14 +269,7 @@ def _answer_change(index: Index, u: Understanding) -> FactAnswer | None:
         docs = sorted(by_council[la], key=sort_date)
         for old, new in zip(docs, docs[1:]):
             if old.judgements[area] == before[0] and new.judgements[area] == after[0]:
-                marks = []
-                for d in (old, new):
-                    cit = _table_citation(index, d, len(citations) + 1, f"(?:{_AREA_LABEL_RE[area]})\\s*{_GRADE_TEXT}")
-                    if cit is not None:
-                        citations.append(cit)
-                        marks.append(f" [{cit.n}]")
-                    else:
-                        marks.append("")
+                marks = [_cite(index, d, citations, _grade_line(area)) for d in (old, new)]
                 rows.append(f"{la}: {before[0]} ({_fmt(old.published)}){marks[0]} to {after[0]} ({_fmt(new.published)}){marks[1]}")
                 names.append(la)
                 break
@@ -291,11 +294,7 @@ def _answer_inspected(index: Index, u: Understanding) -> FactAnswer | None:
     citations: list[Citation] = []
     rows = []
     for d in docs:
-        cit = _table_citation(index, d, len(citations) + 1, r"Inspection dates?:?\s*\d[\w ,–-]{0,40}?\d{4}")
-        mark = ""
-        if cit is not None:
-            citations.append(cit)
-            mark = f" [{cit.n}]"
+        mark = _cite(index, d, citations, _DATES_LINE)
         overall = d.judgements.get("overall_effectiveness") or "no overall-effectiveness judgement (2026 format)"
         dates = f"{_fmt(d.inspection_start)} to {_fmt(d.inspection_end)}" if d.inspection_start else "dates not stated"
         rows.append(f"{d.local_authority}: inspected {dates}, published {_fmt(d.published)}; overall effectiveness: {overall}{mark}")
@@ -322,15 +321,8 @@ def _answer_list(index: Index, u: Understanding) -> FactAnswer | None:
         scope = "in each council's latest indexed report"
     matches = sorted((d for d in pool if d.judgements.get(area) == grade), key=lambda d: d.local_authority or "")
     label = AREA_LABELS[area].lower()
-    citations = []
-    names = []
-    for d in matches:
-        cit = _table_citation(index, d, len(citations) + 1, f"(?:{_AREA_LABEL_RE[area]})\\s*{_GRADE_TEXT}")
-        if cit is not None:
-            citations.append(cit)
-            names.append(f"{d.local_authority} [{cit.n}]")
-        else:
-            names.append(d.local_authority or d.title)
+    citations: list[Citation] = []
+    names = [(d.local_authority or d.title) + _cite(index, d, citations, _grade_line(area)) for d in matches]
     value = "; ".join(sorted(d.local_authority or "" for d in matches))
     if not matches:
         text = f"No council was judged {grade} for {label} {scope} ({len(pool)} reports checked)."
