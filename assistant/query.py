@@ -151,7 +151,7 @@ def load_glossary(path: str = str(GLOSSARY_FILE), grown: str = str(ABBREVIATIONS
     data = json.loads(Path(path).read_text(encoding="utf-8"))
     groups = [[t.lower() for t in group] for group in data["groups"]]
     known = {t for group in groups for t in group}
-    for abbreviation, long_form in json.loads(Path(grown).read_text(encoding="utf-8"))["groups"]:
+    for abbreviation, long_form in _grown_abbreviations(grown):
         if abbreviation in known:
             continue
         home = next((g for g in groups if long_form in g), None)
@@ -164,9 +164,14 @@ def load_glossary(path: str = str(GLOSSARY_FILE), grown: str = str(ABBREVIATIONS
 
 
 @lru_cache(maxsize=4)
+def _grown_abbreviations(grown: str) -> tuple[tuple[str, str], ...]:
+    return tuple(tuple(pair) for pair in json.loads(Path(grown).read_text(encoding="utf-8"))["groups"])
+
+
+@lru_cache(maxsize=4)
 def written_in_capitals(grown: str = str(ABBREVIATIONS_FILE)) -> frozenset[str]:
     """The grown abbreviations: recognised only when written in capitals ("PEP", not "pep talk")."""
-    return frozenset(a for a, _ in json.loads(Path(grown).read_text(encoding="utf-8"))["groups"])
+    return frozenset(a for a, _ in _grown_abbreviations(grown))
 
 
 def find_concepts(text: str, glossary: list[list[str]]) -> list[list[str]]:
