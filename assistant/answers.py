@@ -6,15 +6,32 @@ cited chunk and at the cited page; otherwise it is dropped.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 from assistant.config import Settings
+from assistant.domain import AREAS
 from assistant.domain import sort_date
 from assistant.index import Index
 from assistant.models import Citation, DocumentInfo
-from assistant.query import Understanding
+from assistant.query import Understanding, topic_concepts
 from assistant.retrieval import Hit
-from assistant.text import content_stems, first_sentence, near_duplicate, normalise_for_match, quotable_sentences, stems
+from assistant.quality import junk_reason
+from assistant.stance import IMPROVEMENT_SECTION, classify
+from assistant.text import (
+    content_stems,
+    first_sentence,
+    near_duplicate,
+    normalise_for_match,
+    quotable_sentences,
+    sentence_spans,
+    stems,
+)
+
+
+# Words in more than about a third of all passages ("care", "children") count when present but are not
+# required: "care leavers' accommodation" is about leavers and accommodation.
+UBIQUITOUS_IDF = 1.0
 
 
 @dataclass
@@ -97,8 +114,12 @@ def page_slice(index: Index, row: dict, start: int, end: int) -> tuple[int, str]
 
 
 def select_sentences(
-    index: Index, hits: list[Hit], u: Understanding, docs: dict[str, DocumentInfo], settings: Settings
+    index: Index, hits: list[Hit], u: Understanding, docs: dict[str, DocumentInfo], settings: Settings,
+    prefer: str | None = None, spread: bool = False,
 ) -> list[Candidate]:
+    """The best sentences to quote. `prefer` ("weakness", "strength") favours report sentences of that stance
+    (the question asked for it); `spread` gives every document its best sentence before any gets a second (one
+    council's reports over the years: the answer must span them)."""
     wanted = concepts(u)
     if not wanted:
         return []
@@ -113,12 +134,24 @@ def select_sentences(
             continue
         for sentence in quotable_sentences(row["text"]):
             matched = match_concepts(sentence.text, wanted)
-            if not matched:
+            if not matched or junk_reason(sentence.text):  # a contents page or a table is no quote
                 continue
             coverage = sum(weights[i] for i in matched) / total
             score = coverage + settings.sentence_rank_weight / (1 + rank) + settings.sentence_fused_weight * hit.score
+            if prefer and doc.kind == "report":
+                stance = classify(sentence.text, row.get("section"))
+                if stance == prefer or (prefer == "weakness" and stance == "improvement"):
+                    score += settings.stance_weight
+                elif stance != "neutral":
+                    score -= settings.stance_weight
             pool.append(Candidate(hit, doc, sentence.text, sentence.start, sentence.end, score, matched))
     pool.sort(key=lambda c: -c.score)
+    if spread:
+        firsts, rest, seen_docs = [], [], set()
+        for cand in pool:
+            (rest if cand.doc.doc_id in seen_docs else firsts).append(cand)
+            seen_docs.add(cand.doc.doc_id)
+        pool = firsts + rest
     chosen: list[Candidate] = []
     seen: list[set[str]] = []
     per_chunk: dict[str, int] = {}
@@ -206,3 +239,141 @@ def related_citations(index: Index, hits: list[Hit], docs: dict[str, DocumentInf
         if verify_quote(first.text, hit.row["text"], page_text):
             related.append(make_citation(len(related) + 1, doc, hit.row, page, first.text, hit.score))
     return related
+
+
+# ------------------------------------------------------------------------------------------- quote quality
+
+# A sentence that turns what came before ("However, the quality of this is variable") belongs with it.
+_QUALIFIES = re.compile(r"^\W*(?:however|but|although|though|nevertheless|nonetheless|yet|despite this|that said|"
+                        r"even so|in contrast|conversely)\b", re.I)
+MAX_MERGED_CHARS = 700
+
+
+def with_qualifiers(index: Index, verified: list[tuple[Candidate, Citation]]) -> list[tuple[Candidate, Citation]]:
+    """One source per paragraph, and no quote without the sentence that qualifies it.
+
+    Sentences chosen from one chunk become one quote running from the first to the last (when that is short
+    enough; else the best one stays), and a quote is extended over a following sentence that opens with
+    "However", "But" and the like. Every extended quote is verified again; one that fails keeps its pieces."""
+    by_chunk: dict[str, list[tuple[Candidate, Citation]]] = {}
+    for pair in verified:
+        by_chunk.setdefault(pair[0].hit.chunk_id, []).append(pair)
+    out: list[tuple[Candidate, Citation]] = []
+    seen_paragraphs: set[tuple] = set()
+    for pairs in sorted(by_chunk.values(), key=lambda ps: -max(c.score for c, _ in ps)):
+        cand = max((c for c, _ in pairs), key=lambda c: c.score)
+        row = cand.hit.row
+        start, end = min(c.start for c, _ in pairs), max(c.end for c, _ in pairs)
+        if end - start > MAX_MERGED_CHARS:
+            start, end = cand.start, cand.end
+        spans = sentence_spans(row["text"])
+        after = next(((a, b) for a, b in spans if a >= end), None)
+        if after and _QUALIFIES.match(row["text"][after[0]:after[1]]) and after[1] - start <= MAX_MERGED_CHARS:
+            end = after[1]
+        paragraph = (cand.doc.doc_id, row.get("paragraph") or row["chunk_id"])
+        if paragraph in seen_paragraphs and row.get("paragraph"):
+            continue  # a long paragraph split over two chunks: its best chunk is its one source
+        merged = _verified_span(index, cand, start, end) if (start, end) != (cand.start, cand.end) else None
+        if merged is not None:
+            out.append(merged)
+        else:
+            best = max(pairs, key=lambda p: p[0].score)
+            out.append(best)
+        seen_paragraphs.add(paragraph)
+    return out
+
+
+def _verified_span(index: Index, cand: Candidate, start: int, end: int) -> tuple[Candidate, Citation] | None:
+    row = cand.hit.row
+    text = row["text"][start:end].strip()
+    lead = len(row["text"][start:end]) - len(row["text"][start:end].lstrip())
+    start += lead
+    end = start + len(text)
+    page, page_text = page_slice(index, row, start, end)
+    if junk_reason(text) or not verify_quote(text, row["text"], page_text):
+        return None
+    _, cs, ce = locate(row, start, end)
+    merged = Candidate(cand.hit, cand.doc, text, start, end, cand.score, cand.matched)
+    cit = make_citation(0, cand.doc, row, page, text, cand.hit.score, cs, ce)
+    cit.passage_start, cit.passage_end = start, end
+    return merged, cit
+
+
+def opening_sentence(index: Index, doc: DocumentInfo, area: str) -> tuple[Citation, dict] | None:
+    """The first quotable sentence of the report's section on an area (it usually sums up the judgement)."""
+    for row in index.store.chunks_of(doc.doc_id):
+        if row.get("area") != area or not row.get("paragraph"):
+            continue
+        for sentence in quotable_sentences(row["text"], capitalised=True):
+            page, page_text = page_slice(index, row, sentence.start, sentence.end)
+            if junk_reason(sentence.text) or not verify_quote(sentence.text, row["text"], page_text):
+                continue
+            _, cs, ce = locate(row, sentence.start, sentence.end)
+            cit = make_citation(0, doc, row, page, sentence.text, 1.0, cs, ce)
+            cit.passage_start, cit.passage_end = sentence.start, sentence.end
+            return cit, row
+        return None
+    return None
+
+
+def reports_discussing(index: Index, u: Understanding, retriever, pool: int = 1500) -> tuple[int, int] | None:
+    """(indexed reports in scope that discuss the question's topic, reports in scope).
+
+    A report discusses it when one of its passages names every telling concept of the question (words in more
+    than about a third of passages, "care" or "children", count only when present). Keyword search finds the
+    candidates: a passage without the words cannot name them."""
+    keyword = index.keyword()
+    wanted = concepts(Understanding(u.question, u.search_text, u.dense_text, u.filters, concepts=topic_concepts(u)))
+    if keyword is None or not wanted:
+        return None
+    scope = u.filters.model_copy(update={"kind": "report"})
+    allowed = retriever.allowed_docs(scope)
+    reports = [d for d in index.reports() if allowed is None or d.doc_id in allowed]
+    if not reports:
+        return None
+    weights = concept_weights(index, wanted)
+    telling = [c for c, w in zip(wanted, weights) if w >= UBIQUITOUS_IDF] or wanted
+    mask = retriever.mask(scope, allowed if allowed is not None else {d.doc_id for d in reports})
+    found = keyword.search(u.search_text, pool, mask)
+    rows = index.store.chunks_by_id([cid for cid, _ in found])
+    discussing = set()
+    for row in rows.values():
+        if row["doc_id"] in discussing:
+            continue
+        if len(match_concepts((row.get("context") or "") + " " + row["text"], telling)) == len(telling):
+            discussing.add(row["doc_id"])
+    return len(discussing), len(reports)
+
+
+
+def reasons(index: Index, doc: DocumentInfo, area: str, wanted: str, limit: int = 6) -> list[tuple[Candidate, Citation]]:
+    """The report's reasons for a judgement: its sentences of the wanted stance ("weakness" for a poor grade,
+    "strength" for a good one) in the area's own section (for overall effectiveness, the summary before the
+    first area section), then its "what needs to improve" items, in the report's order."""
+    from assistant.retrieval import Hit
+
+    found: list[tuple[Candidate, Citation]] = []
+    improvements: list[tuple[Candidate, Citation]] = []
+    in_summary = True
+    for row in index.store.chunks_of(doc.doc_id):
+        row_area = row.get("area")
+        if row_area in AREAS and row_area != "overall_effectiveness":
+            in_summary = False
+        improving = bool(IMPROVEMENT_SECTION.search(row.get("section") or ""))
+        if not improving and not (row_area == area if area != "overall_effectiveness" else in_summary):
+            continue
+        for sentence in quotable_sentences(row["text"], capitalised=True):
+            stance = classify(sentence.text, row.get("section"))
+            bucket = improvements if stance == "improvement" else found if stance == wanted else None
+            if bucket is None or len(bucket) >= limit or junk_reason(sentence.text):
+                continue
+            page, page_text = page_slice(index, row, sentence.start, sentence.end)
+            if not verify_quote(sentence.text, row["text"], page_text):
+                continue
+            _, cs, ce = locate(row, sentence.start, sentence.end)
+            cit = make_citation(0, doc, row, page, sentence.text, 1.0, cs, ce)
+            cit.passage_start, cit.passage_end = sentence.start, sentence.end
+            score = 1.0 - 0.01 * (len(found) + len(improvements))  # the report's order: its summary comes first
+            hit = Hit(chunk_id=row["chunk_id"], score=1.0, row=row)
+            bucket.append((Candidate(hit, doc, sentence.text, sentence.start, sentence.end, score, frozenset()), cit))
+    return found + improvements[: max(2, limit // 2)]

@@ -11,15 +11,19 @@ from assistant.answers import (
     build_citations,
     concept_weights,
     evidence_strength,
-    order_key,
     related_citations,
+    reasons,
+    reports_discussing,
     select_sentences,
+    with_qualifiers,
 )
+from assistant.compose import Evidence, Picked, compose, plain_text, plan_for, stance_of
 from assistant.config import Settings, apply_offline_env
-from assistant.domain import report_date, report_year
-from assistant.facts import answer_fact, wants_fact
+from assistant.domain import AREAS, STRONG_GRADES, WEAK_GRADES, in_years, latest_per_council, sort_date
+from assistant.facts import answer_fact, grade_citation, wants_fact
+from assistant.followups import suggest
 from assistant.index import Index
-from assistant.models import Answer, Citation, Filters
+from assistant.models import Answer, Filters, Message
 from assistant.query import DOCUMENT_TITLES, CouncilMatcher, Understanding, understand
 from assistant.retrieval import Retriever
 from assistant.text import stem, stems, words
@@ -119,6 +123,7 @@ class Assistant:
             if fact is not None:
                 ans = self._answer(u.question, fact.answer, fact.fact.get("value") is None, fact.citations, u.filters, started, notices)
                 ans.fact = fact.fact
+                ans.blocks, ans.plan = fact.blocks, "fact"
                 return ans
         return self._passages(u, started, notices)
 
@@ -176,14 +181,49 @@ class Assistant:
                 out.append(name)
         return out
 
+    def _reasons(self, u: Understanding, started: float, notices: list[str]) -> Answer | None:
+        """"Why was X judged inadequate?": the judgement and the report's own reasons for it."""
+        wanted = self._wanted_stance(u)
+        reports = [d for d in self.index.reports() if d.local_authority in u.filters.local_authority
+                   and in_years(d, u.filters.year_from, u.filters.year_to)]
+        if not wanted or not reports:
+            return None
+        area = next((a for a in u.areas if a in AREAS), "overall_effectiveness")
+        doc = max(reports, key=sort_date)
+        verified = reasons(self.index, doc, area, wanted)
+        if not verified:
+            return None
+        picked = [Picked(cit, cand.doc, cand.hit.row, cand.score, stance_of(cand.hit.row, cand.doc, cit.quote))
+                  for cand, cit in verified]
+        ev = Evidence(self.index, u, picked, "why")
+        made = compose(ev, lambda d, a: grade_citation(self.index, d, a), suggest)
+        ans = self._answer(u.question, plain_text(made.blocks), False, made.citations, u.filters, started, notices)
+        ans.blocks, ans.plan = made.blocks, "why"
+        ans.retrieved = [c.chunk_id for c in made.citations if c.chunk_id]
+        return ans
+
     def _passages(self, u: Understanding, started: float, notices: list[str]) -> Answer:
         s = self.settings
+        if plan_for(u, {"report"}) == "why":
+            ans = self._reasons(u, started, notices)
+            if ans is not None:
+                return ans
         retriever = Retriever(self.index, s)
-        hits = retriever.search(u.search_text, u.dense_text, u.filters, k=s.answer_chunks, boost_areas=u.areas,
+        spread = self._council_reports(u)
+        if u.filters.local_authority or u.filters.doc_id:
+            # One council over the years: each report gets its share of the passages.
+            per_report = max(2, -(-s.answer_chunks // spread)) if spread > 1 else None
+        else:
+            per_report = s.theme_per_report  # across councils: many councils' findings, not one report's
+        searched = u.filters
+        if len(u.filters.local_authority) >= 2 and not (u.filters.year_from or u.filters.year_to or u.filters.doc_id):
+            # Councils compared: each one's latest report, as its grade in the comparison table is.
+            latest = latest_per_council([d for d in self.index.reports() if d.local_authority in u.filters.local_authority])
+            searched = u.filters.model_copy(update={"doc_id": [d.doc_id for d in latest.values()]})
+        hits = retriever.search(u.search_text, u.dense_text, searched, k=s.answer_chunks, boost_areas=u.areas,
                                expansion_text=u.expansion_text,
                                boost_kind="framework" if u.detected.get("normative") else None,
-                               # Across councils, many councils' findings rather than one report's paragraphs.
-                               per_report=None if u.filters.local_authority or u.filters.doc_id else s.theme_per_report)
+                               per_report=per_report)
         if retriever.last_rerank_error:
             notices.append("The reranker could not run, so passages are in the order of the first search "
                            f"({retriever.last_rerank_error[:120]}).")
@@ -197,7 +237,7 @@ class Assistant:
             text = NOT_COVERED + (" No indexed document matches the filters: " + _describe(u.filters) + "." if not u.filters.is_empty() else "")
             return self._answer(u.question, text, True, [], u.filters, started, notices)
         docs = self.index.documents()
-        chosen = select_sentences(self.index, hits, u, docs, s)
+        chosen = select_sentences(self.index, hits, u, docs, s, prefer=self._wanted_stance(u), spread=spread > 1)
         strength = evidence_strength(self.index, hits, chosen, u)
         # A thing the corpus never names ("hip replacements"), with the rest only loosely matched.
         missing = self._absent_concepts(u) if strength["chunk_coverage"] < s.absent_concept_gate else []
@@ -212,23 +252,40 @@ class Assistant:
             ans.retrieved = [h.chunk_id for h in hits]
             ans.evidence = strength
             return ans
-        verified.sort(key=lambda pair: (order_key(pair[0].doc), pair[0].hit.row["ord"], pair[0].start))
-        citations: list[Citation] = []
-        lines: list[str] = []
-        current_doc = None
-        for cand, cit in verified:
-            cit.n = len(citations) + 1
-            citations.append(cit)
-            if cand.doc.doc_id != current_doc:
-                current_doc = cand.doc.doc_id
-                lines.append("")
-                lines.append(_heading(cand.doc))
-            lines.append(f"- \u201c{cit.quote}\u201d [{cit.n}]")
-        lead = _lead_line(u, verified)
-        ans = self._answer(u.question, "\n".join([lead, *lines]).strip(), False, citations, u.filters, started, notices)
+        verified = with_qualifiers(self.index, verified)
+        picked = [Picked(cit, cand.doc, cand.hit.row, cand.score, stance_of(cand.hit.row, cand.doc, cit.quote))
+                  for cand, cit in verified]
+        plan = plan_for(u, {p.doc.kind for p in picked})
+        discussing = reports_discussing(self.index, u, retriever) if plan in ("theme", "good_practice") else None
+        ev = Evidence(self.index, u, picked, plan, discussing)
+        made = compose(ev, lambda doc, area: grade_citation(self.index, doc, area), suggest)
+        ans = self._answer(u.question, plain_text(made.blocks), False, made.citations, u.filters, started, notices)
+        ans.blocks, ans.plan = made.blocks, plan
         ans.retrieved = [h.chunk_id for h in hits]
         ans.evidence = strength
         return ans
+
+    def _council_reports(self, u: Understanding) -> int:
+        """How many reports one council asked about without a year has (an answer must span them)."""
+        f = u.filters
+        if len(f.local_authority) != 1 or f.year_from or f.year_to or f.doc_id or f.kind == "framework":
+            return 0
+        la = f.local_authority[0].casefold()
+        return sum(1 for d in self.index.reports() if (d.local_authority or "").casefold() == la)
+
+    def _wanted_stance(self, u: Understanding) -> str | None:
+        """The stance the question asks for: its evaluative words, or for "why was X judged ..." the grade's."""
+        if u.detected.get("tone"):
+            return u.detected["tone"]
+        if plan_for(u, {"report"}) != "why":
+            return None
+        latest = [d for d in self.index.reports() if d.local_authority in u.filters.local_authority]
+        if not latest:
+            return None
+        doc = max(latest, key=sort_date)
+        area = next((a for a in u.areas if a in AREAS), "overall_effectiveness")
+        grade = doc.judgements.get(area)
+        return "weakness" if grade in WEAK_GRADES else "strength" if grade in STRONG_GRADES else None
 
     def _absent_concepts(self, u: Understanding) -> list[str]:
         """Concepts of the question that no indexed document uses in any of their wordings ("hip")."""
@@ -251,10 +308,11 @@ class Assistant:
         return strength["chunk_coverage"] < s.refuse_below_coverage and strength["dense_cosine"] < s.refuse_below_cosine
 
     def _answer(self, question, text, refused, citations, filters: Filters, started, notices=None) -> Answer:
+        # A refusal or a message is one block of plain words; composed answers replace the blocks.
         return Answer(
             question=question, answer=text, refused=refused, citations=citations,
             filters=filters.model_dump(mode="json"), seconds=round(time.perf_counter() - started, 4),
-            notices=notices or [],
+            notices=notices or [], blocks=[Message(text=text)], plan="refusal" if refused else None,
         )
 
 
@@ -289,34 +347,6 @@ def _describe(f: Filters) -> str:
     if f.doc_id:
         parts.append(f"{len(f.doc_id)} named document{'s' if len(f.doc_id) != 1 else ''}")
     return "; ".join(parts)
-
-
-def _heading(doc) -> str:
-    if doc.kind == "report":
-        when = report_date(doc)
-        return f"{doc.local_authority}, report published {when.day} {when:%B %Y}" if when else doc.title
-    return doc.title
-
-
-def _lead_line(u: Understanding, verified) -> str:
-    reports = {}
-    frameworks = set()
-    for cand, _ in verified:
-        if cand.doc.kind == "report":
-            reports[cand.doc.doc_id] = cand.doc
-        else:
-            frameworks.add(cand.doc.title)
-    topic = ", ".join(dict.fromkeys(c[0] for c in u.concepts[:3])) or "this"
-    parts = []
-    if reports:
-        newest = min(reports.values(), key=order_key)
-        year = report_year(newest) or ""
-        n = len(reports)
-        parts.append(f"Inspectors wrote about {topic} in {n} report{'s' if n != 1 else ''}; the most recent is {newest.local_authority} ({year}).")
-    if frameworks:
-        n = len(frameworks)
-        parts.append(f"{'The' if reports else 'On ' + topic + ', the'} framework document{'s' if n != 1 else ''} quoted: {', '.join(sorted(frameworks))}.")
-    return " ".join(parts)
 
 
 def scope_notices(u: Understanding, chosen: Filters) -> list[str]:

@@ -74,6 +74,9 @@ class Settings(BaseSettings):
                                              "to the share of the question's concepts the sentence names")
     sentence_fused_weight: float = _knob(12.0, "Sentence score: weight of the passage's fused RRF score (about "
                                                "1/rrf_k at best, so 12 gives it about as much say as the rank)")
+    stance_weight: float = _knob(0.3, "Sentence score: added for a report sentence of the stance the question "
+                                      "asks for (\"weaknesses\", \"why ... inadequate\"), taken from one of the "
+                                      "opposite stance")
     answer_near_duplicate: float = _knob(0.9, "Two sentences of one answer sharing more than this share of their "
                                               "content stems say the same thing: the second is left out (0.85 of "
                                               "stems dropped sentences that 0.85 of surface words kept; 0.9 keeps "

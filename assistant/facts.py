@@ -3,7 +3,7 @@ and cited to the judgement table's page."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from assistant.domain import (
     AREA_LABELS,
@@ -16,7 +16,8 @@ from assistant.domain import (
     sort_date,
 )
 from assistant.index import Index
-from assistant.models import Citation, DocumentInfo
+from assistant.compose import plain_text
+from assistant.models import Citation, DocumentInfo, Lead, Message, Row, Sentence, Table
 from assistant.query import Understanding
 from assistant.text import normalise_for_match
 
@@ -51,6 +52,7 @@ class FactAnswer:
     answer: str
     citations: list[Citation]
     fact: dict
+    blocks: list = field(default_factory=list)
 
 
 # Words a judgement, date or inspector question may use besides the council, year and area.
@@ -73,9 +75,13 @@ def _only_fact_words(u: Understanding) -> bool:
     return len(others) <= 1
 
 
+# "Why was X judged inadequate?" asks for the report's reasons, not the grade alone.
+_REASONS = re.compile(r"^\W*why\b|\breasons?\b", re.I)
+
+
 def wants_fact(u: Understanding) -> str | None:
     q = u.question
-    if not _only_fact_words(u):
+    if not _only_fact_words(u) or _REASONS.search(q):
         return None
     if _LIST.search(q) and _CHANGE.search(q):
         return "change"
@@ -131,68 +137,105 @@ def answer_fact(index: Index, u: Understanding, kind: str) -> FactAnswer | None:
         return _answer_change(index, u)
     if kind == "inspected":
         return _answer_inspected(index, u)
-    lines, citations, facts = [], [], []
+    sentences: list[Sentence] = []
+    tables: list[Table] = []
+    citations: list[Citation] = []
+    facts: list[dict] = []
+
+    def cite(cit: Citation | None) -> list[int]:
+        if cit is None:
+            return []
+        cit.n = len(citations) + 1
+        citations.append(cit)
+        return [cit.n]
+
     for la in u.filters.local_authority:
         doc = _pick_report(index, la, years)
         if doc is None:
             when = f" from {years[0]}" if years[0] and years[0] == years[1] else ""
-            lines.append(f"No indexed report{when} for {la}.")
+            sentences.append(Sentence(text=f"No indexed report{when} for {la}."))
             continue
-        n = len(citations) + 1
+        head = f"{la}, report published {_fmt(doc.published)} ({doc.framework or 'unknown framework'})"
         if kind == "lead":
             value = doc.lead_inspector
-            cit = _table_citation(index, doc, n, r"Lead inspectors?:?\s*[^.]{3,120}?(?=\s+(?:Judgement|HMI|His|Her)|$)") or \
-                _table_citation(index, doc, n, r"Lead inspectors?:?\s*\S+(?: \S+){0,6}")
+            cit = _table_citation(index, doc, 0, r"Lead inspectors?:?\s*[^.]{3,120}?(?=\s+(?:Judgement|HMI|His|Her)|$)") or \
+                _table_citation(index, doc, 0, r"Lead inspectors?:?\s*\S+(?: \S+){0,6}")
             if value:
-                lines.append(f"The lead inspector of {la}'s inspection published {_fmt(doc.published)} was {value}" + (f" [{n}]." if cit else "."))
+                sentences.append(Sentence(text=f"The lead inspector of {la}'s inspection published {_fmt(doc.published)} was {value}.",
+                                          cites=cite(cit)))
             else:
-                lines.append(f"{la}'s report published {_fmt(doc.published)} does not name a lead inspector.")
+                sentences.append(Sentence(text=f"{la}'s report published {_fmt(doc.published)} does not name a lead inspector."))
             facts.append({"kind": "lead_inspector", "value": value, "doc_id": doc.doc_id})
         elif kind == "when":
-            cit = _table_citation(index, doc, n, _DATES_LINE)
+            cit = _table_citation(index, doc, 0, _DATES_LINE)
             span = f"{_fmt(doc.inspection_start)} to {_fmt(doc.inspection_end)}" if doc.inspection_start else "on dates the report does not state"
-            lines.append(f"{la} was last inspected {span}" if not any(years) else f"{la} was inspected {span}")
-            lines[-1] += f"; the report was published {_fmt(doc.published)}" + (f" [{n}]." if cit else ".")
+            text = f"{la} was last inspected {span}" if not any(years) else f"{la} was inspected {span}"
+            sentences.append(Sentence(text=text + f"; the report was published {_fmt(doc.published)}.", cites=cite(cit)))
             facts.append({"kind": "date", "value": doc.inspection_start.isoformat() if doc.inspection_start else None,
                           "inspection_start": str(doc.inspection_start or ""), "inspection_end": str(doc.inspection_end or ""),
                           "published": str(doc.published or ""), "doc_id": doc.doc_id})
         elif subs := [k for k, pattern in _SUB_WORDS.items() if re.search(pattern, u.question, re.I)
                       and doc.sub_judgements.get(k)]:
             # The 2013-17 framework's graded sub-judgements: adoption performance, the LSCB.
-            parts, cit = [], None
+            parts, cites = [], []
             for key in subs:
-                mark = _marker(citations, _sub_citation(index, doc, key, len(citations) + 1))
-                parts.append(f"{SUB_JUDGEMENT_LABELS[key].lower()}: {doc.sub_judgements[key]}{mark}")
+                cites += cite(_sub_citation(index, doc, key, 0))
+                parts.append(f"{SUB_JUDGEMENT_LABELS[key].lower()}: {doc.sub_judgements[key]}")
                 facts.append({"kind": "grade", "area": key, "value": doc.sub_judgements[key], "doc_id": doc.doc_id})
-            lines.append(f"{la}, report published {_fmt(doc.published)} ({doc.framework}): " + "; ".join(parts) + ".")
+            sentences.append(Sentence(text=f"{head}: " + "; ".join(parts) + ".", cites=cites))
         else:
             areas = [a for a in u.areas if a in AREAS] or list(AREAS)
-            parts = []
-            cit = None
-            for area in areas:
-                grade = doc.judgements.get(area)
-                if grade is None:
-                    parts.append(f"{AREA_LABELS[area].lower()}: not judged in this report")
-                    continue
-                parts.append(_grade_part(index, doc, area, citations))
-                facts.append({"kind": "grade", "area": area, "value": grade, "doc_id": doc.doc_id})
-            if not any(doc.judgements.get(a) for a in areas) and any(doc.judgements.values()):
+            judged = [a for a in areas if doc.judgements.get(a)]
+            if not judged and any(doc.judgements.values()):
                 # Reports from April 2026 have no overall-effectiveness judgement: say so, and give the ones it has.
-                judged = [a for a in AREAS if doc.judgements.get(a)]
-                parts = [" and ".join(AREA_LABELS[a].lower() for a in areas) + " is not judged in this report"]
-                for area in judged:
-                    parts.append(_grade_part(index, doc, area, citations))
-                    facts.append({"kind": "grade", "area": area, "value": doc.judgements[area], "doc_id": doc.doc_id})
-                lines.append(f"{la}, report published {_fmt(doc.published)} ({doc.framework or 'unknown framework'}): "
-                             + f"{parts[0]}; it gives {len(judged)} judgements: " + "; ".join(parts[1:]) + ".")
+                given = [a for a in AREAS if doc.judgements.get(a)]
+                missing = " and ".join(AREA_LABELS[a].lower() for a in areas)
+                sentences.append(Sentence(text=f"{head}: {missing} is not judged in this report; it gives {len(given)} judgements."))
+                tables.append(_judgement_table(index, doc, given, cite))
+                facts += [{"kind": "grade", "area": a, "value": doc.judgements[a], "doc_id": doc.doc_id} for a in given]
+            elif len(areas) == 1 or len(judged) == 1:
+                area = judged[0] if judged else areas[0]
+                grade = doc.judgements.get(area)
+                text = f"{head}: {AREA_LABELS[area].lower()}: {grade}." if grade else f"{head}: {AREA_LABELS[area].lower()}: not judged in this report."
+                sentences.append(Sentence(text=text, cites=cite(grade_citation(index, doc, area)) if grade else []))
+                if grade:
+                    facts.append({"kind": "grade", "area": area, "value": grade, "doc_id": doc.doc_id})
             else:
-                lines.append(f"{la}, report published {_fmt(doc.published)} ({doc.framework or 'unknown framework'}): " + "; ".join(parts) + ".")
-        if cit is not None:
-            citations.append(cit)
+                first = next((a for a in areas if doc.judgements.get(a)), areas[0])
+                row_cites: list[int] = []
+                table = _judgement_table(index, doc, areas, cite)
+                row_cites = next((r.cites for r in table.rows if r.cites), [])
+                sentences.append(Sentence(text=f"{head}: {AREA_LABELS[first].lower()}: {doc.judgements.get(first)}.",
+                                          cites=row_cites if first == areas[0] else []))
+                tables.append(table)
+                facts += [{"kind": "grade", "area": a, "value": doc.judgements[a], "doc_id": doc.doc_id}
+                          for a in areas if doc.judgements.get(a)]
+    if not sentences:
+        return None
+    blocks = [Lead(sentences=sentences), *tables]
     if not facts:
-        return None if not lines else FactAnswer(" ".join(lines), citations, {"kind": kind, "value": None})
+        return FactAnswer(plain_text(blocks), citations, {"kind": kind, "value": None}, blocks)
     fact = facts[0] if len(facts) == 1 else {"kind": kind, "value": facts[0]["value"], "values": facts}
-    return FactAnswer("\n".join(lines), citations, fact)
+    return FactAnswer(plain_text(blocks), citations, fact, blocks)
+
+
+def _judgement_table(index: Index, doc: DocumentInfo, areas: list[str], cite) -> Table:
+    rows = []
+    for area in areas:
+        grade = doc.judgements.get(area)
+        rows.append(Row(cells=[AREA_LABELS[area], grade or "not judged in this report"],
+                        cites=cite(grade_citation(index, doc, area)) if grade else []))
+    return Table(caption=f"{doc.local_authority}, report published {_fmt(doc.published)}: judgements",
+                 columns=["Judgement", "Grade"], rows=rows)
+
+
+def grade_citation(index: Index, doc: DocumentInfo, area: str) -> Citation | None:
+    """The judgement table's line stating a report's grade for an area (or a 2013-17 sub-judgement)."""
+    if area in SUB_JUDGEMENT_LABELS:
+        return _sub_citation(index, doc, area, 0)
+    if area not in AREAS or not doc.judgements.get(area):
+        return None
+    return _table_citation(index, doc, 0, _grade_line(area))
 
 
 _SUB_WORDS = {
@@ -213,17 +256,26 @@ def _grade_line(area: str) -> str:
     return f"(?:{_AREA_LABEL_RE[area]})\\s*{_GRADE_TEXT}"
 
 
-def _marker(citations: list[Citation], cit: Citation | None) -> str:
-    """" [n]" for a citation found (and added to the answer's citations), "" for none."""
-    if cit is None:
-        return ""
-    citations.append(cit)
-    return f" [{cit.n}]"
+class _Cites:
+    """Citations numbered as they are added; `add` gives the marker list for a row or sentence."""
+
+    def __init__(self):
+        self.citations: list[Citation] = []
+
+    def add(self, cit: Citation | None) -> list[int]:
+        if cit is None:
+            return []
+        cit.n = len(self.citations) + 1
+        self.citations.append(cit)
+        return [cit.n]
 
 
-def _cite(index: Index, doc: DocumentInfo, citations: list[Citation], pattern: str) -> str:
-    """Cite the judgement page's line matching `pattern`; its marker, or "" when the page does not state it."""
-    return _marker(citations, _table_citation(index, doc, len(citations) + 1, pattern))
+def _table_answer(lead: str, caption: str, columns: list[str], rows: list[Row], cites: _Cites, fact: dict) -> FactAnswer:
+    """A count or list: the count in a sentence, then every council in a table row citing its source."""
+    blocks: list = [Lead(sentences=[Sentence(text=lead, cites=rows[0].cites if len(rows) == 1 else [])])]
+    if rows:
+        blocks.append(Table(caption=caption, columns=columns, rows=rows))
+    return FactAnswer(plain_text(blocks), cites.citations, fact, blocks)
 
 
 def _sub_citation(index: Index, doc: DocumentInfo, key: str, n: int) -> Citation | None:
@@ -236,11 +288,6 @@ def _sub_citation(index: Index, doc: DocumentInfo, key: str, n: int) -> Citation
         if cit is not None:
             return cit
     return None
-
-
-def _grade_part(index: Index, doc: DocumentInfo, area: str, citations: list[Citation]) -> str:
-    """"help and protection: good [n]", cited to the judgement table's line when it is found there."""
-    return f"{AREA_LABELS[area].lower()}: {doc.judgements.get(area)}" + _cite(index, doc, citations, _grade_line(area))
 
 
 def _grades_in(text: str) -> list[str]:
@@ -260,27 +307,32 @@ def _answer_change(index: Index, u: Understanding) -> FactAnswer | None:
         if d.local_authority and d.judgements.get(area):
             by_council.setdefault(d.local_authority, []).append(d)
     if all(len(docs) < 2 for docs in by_council.values()):
-        return FactAnswer("This index holds only each council's latest report, so it cannot show a change of grade "
-                          "between one report and the next.", [],
-                          {"kind": "change", "value": None})
-    citations: list[Citation] = []
+        text = ("This index holds only each council's latest report, so it cannot show a change of grade "
+                "between one report and the next.")
+        blocks = [Message(text=text)]
+        return FactAnswer(text, [], {"kind": "change", "value": None}, blocks)
+    cites = _Cites()
     rows, names = [], []
     for la in sorted(by_council):
         docs = sorted(by_council[la], key=sort_date)
         for old, new in zip(docs, docs[1:]):
             if old.judgements[area] == before[0] and new.judgements[area] == after[0]:
-                marks = [_cite(index, d, citations, _grade_line(area)) for d in (old, new)]
-                rows.append(f"{la}: {before[0]} ({_fmt(old.published)}){marks[0]} to {after[0]} ({_fmt(new.published)}){marks[1]}")
+                marks = [cites.add(grade_citation(index, d, area)) for d in (old, new)]
+                rows.append(Row(cells=[la, f"{before[0]} ({_fmt(old.published)})", f"{after[0]} ({_fmt(new.published)})"],
+                                cites=marks[0] + marks[1]))
                 names.append(la)
                 break
     checked = sum(1 for docs in by_council.values() if len(docs) > 1)
+    plural = "s" if checked != 1 else ""
     if not rows:
-        text = f"No council went from {before[0]} to {after[0]} for {label} between two of its indexed reports ({checked} council{'s' if checked != 1 else ''} with more than one report checked)."
+        lead = f"No council went from {before[0]} to {after[0]} for {label} between two of its indexed reports ({checked} council{plural} with more than one report checked)."
     else:
-        text = (f"{len(rows)} of {checked} council{'s' if checked != 1 else ''} with more than one indexed report went from {before[0]} to "
-                f"{after[0]} for {label} between one report and the next:\n" + "\n".join(f"- {r}" for r in rows))
-    return FactAnswer(text, citations, {"kind": "change", "area": area, "from": before[0], "to": after[0],
-                                        "value": "; ".join(names), "councils_checked": checked})
+        lead = (f"{len(rows)} of {checked} council{plural} with more than one indexed report went from {before[0]} to "
+                f"{after[0]} for {label} between one report and the next.")
+    return _table_answer(lead, f"Councils that went from {before[0]} to {after[0]} for {label}",
+                         ["Council", "Before", "After"], rows, cites,
+                         {"kind": "change", "area": area, "from": before[0], "to": after[0],
+                          "value": "; ".join(names), "councils_checked": checked})
 
 
 def _answer_inspected(index: Index, u: Understanding) -> FactAnswer | None:
@@ -291,19 +343,20 @@ def _answer_inspected(index: Index, u: Understanding) -> FactAnswer | None:
         return any((lo or 0) <= y <= (hi or 9999) for y in years)
     docs = sorted((d for d in index.reports() if inspected_in(d)), key=lambda d: (sort_date(d), d.local_authority or ""))
     span = str(lo) if lo == hi else f"{lo or '…'}-{hi or '…'}"
-    citations: list[Citation] = []
+    cites = _Cites()
     rows = []
     for d in docs:
-        mark = _cite(index, d, citations, _DATES_LINE)
         overall = d.judgements.get("overall_effectiveness") or "no overall-effectiveness judgement (2026 format)"
-        dates = f"{_fmt(d.inspection_start)} to {_fmt(d.inspection_end)}" if d.inspection_start else "dates not stated"
-        rows.append(f"{d.local_authority}: inspected {dates}, published {_fmt(d.published)}; overall effectiveness: {overall}{mark}")
+        dates = f"inspected {_fmt(d.inspection_start)} to {_fmt(d.inspection_end)}" if d.inspection_start else "dates not stated"
+        rows.append(Row(cells=[d.local_authority or d.title, dates, _fmt(d.published), overall],
+                        cites=cites.add(_table_citation(index, d, 0, _DATES_LINE))))
     if not rows:
-        text = f"No indexed report is of an inspection in {span}."
+        lead = f"No indexed report is of an inspection in {span}."
     else:
-        text = f"{len(rows)} indexed report{'s' if len(rows) != 1 else ''} of inspections in {span}:\n" + "\n".join(f"- {r}" for r in rows)
-    return FactAnswer(text, citations, {"kind": "inspected", "value": "; ".join(d.local_authority or "" for d in docs),
-                                        "reports": len(docs)})
+        lead = f"{len(rows)} indexed report{'s' if len(rows) != 1 else ''} of inspections in {span}."
+    return _table_answer(lead, f"Inspections in {span}", ["Council", "Inspection", "Published", "Overall effectiveness"],
+                         rows, cites, {"kind": "inspected", "value": "; ".join(d.local_authority or "" for d in docs),
+                                       "reports": len(docs)})
 
 
 def _answer_list(index: Index, u: Understanding) -> FactAnswer | None:
@@ -321,12 +374,14 @@ def _answer_list(index: Index, u: Understanding) -> FactAnswer | None:
         scope = "in each council's latest indexed report"
     matches = sorted((d for d in pool if d.judgements.get(area) == grade), key=lambda d: d.local_authority or "")
     label = AREA_LABELS[area].lower()
-    citations: list[Citation] = []
-    names = [(d.local_authority or d.title) + _cite(index, d, citations, _grade_line(area)) for d in matches]
+    cites = _Cites()
+    rows = [Row(cells=[d.local_authority or d.title, _fmt(d.published), grade],
+                cites=cites.add(grade_citation(index, d, area))) for d in matches]
     value = "; ".join(sorted(d.local_authority or "" for d in matches))
     if not matches:
-        text = f"No council was judged {grade} for {label} {scope} ({len(pool)} reports checked)."
+        lead = f"No council was judged {grade} for {label} {scope} ({len(pool)} reports checked)."
     else:
-        text = f"{len(matches)} of {len(pool)} councils were judged {grade} for {label} {scope}: " + ", ".join(names) + "."
-    return FactAnswer(text, citations, {"kind": "list", "area": area, "grade": grade, "value": value,
-                                        "reports_checked": len(pool)})
+        lead = f"{len(matches)} of {len(pool)} councils were judged {grade} for {label} {scope}."
+    return _table_answer(lead, f"Councils judged {grade} for {label}", ["Council", "Published", AREA_LABELS[area]],
+                         rows, cites, {"kind": "list", "area": area, "grade": grade, "value": value,
+                                       "reports_checked": len(pool)})

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, Field
 
@@ -93,9 +93,74 @@ class Citation(BaseModel):
     passage_end: int | None = None
 
 
+class Sentence(BaseModel):
+    """One sentence of the assistant's own words, with the sources that back it (citation numbers)."""
+
+    text: str
+    cites: list[int] = Field(default_factory=list)
+
+
+class Lead(BaseModel):
+    """The direct answer: one or two complete sentences, each citing its evidence."""
+
+    kind: Literal["lead"] = "lead"
+    sentences: list[Sentence]
+
+
+class Quote(BaseModel):
+    """A verbatim quote and its citation number; `stance` is what the sentence says of practice."""
+
+    n: int
+    text: str
+    stance: Literal["strength", "weakness", "improvement", "neutral"] | None = None
+    source: str | None = None  # the document, when a group quotes several
+
+
+class QuoteGroup(BaseModel):
+    """Quotes under one label ("Weaknesses", "Earlier reports") from one document (`source`: the report, its
+    date and the judgement of the area quoted)."""
+
+    kind: Literal["quotes"] = "quotes"
+    label: str | None = None
+    source: str | None = None
+    doc_id: str | None = None
+    quotes: list[Quote]
+
+
+class Row(BaseModel):
+    cells: list[str]
+    cites: list[int] = Field(default_factory=list)
+
+
+class Table(BaseModel):
+    """Grades, counts or a comparison: every row cites where its figures come from."""
+
+    kind: Literal["table"] = "table"
+    caption: str
+    columns: list[str]
+    rows: list[Row]
+
+
+class FollowUps(BaseModel):
+    """Questions the user may ask next, made from the answer and the metadata (each one answerable)."""
+
+    kind: Literal["follow_ups"] = "follow_ups"
+    questions: list[str]
+
+
+class Message(BaseModel):
+    """Plain words from the assistant: why a question is not answered, or a pointer elsewhere."""
+
+    kind: Literal["message"] = "message"
+    text: str
+
+
+Block = Annotated[Union[Lead, QuoteGroup, Table, FollowUps, Message], Field(discriminator="kind")]
+
+
 class Answer(BaseModel):
     question: str
-    answer: str
+    answer: str  # the blocks as plain text (compose.plain_text); the blocks are the answer's structure
     refused: bool
     citations: list[Citation]
     filters: dict
@@ -107,3 +172,5 @@ class Answer(BaseModel):
     retrieved: list[str] = Field(default_factory=list)
     evidence: dict = Field(default_factory=dict)
     detected: dict = Field(default_factory=dict)  # filters read from the question, not set by the user
+    blocks: list[Block] = Field(default_factory=list)
+    plan: str | None = None  # how the answer was composed (compose.PLANS): the kind of question detected

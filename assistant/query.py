@@ -451,3 +451,18 @@ def _unknown_places(question: str, councils: CouncilMatcher) -> list[str]:
         if not any(m.group(1) in name.split() for name in out):
             out.append(m.group(1))
     return out
+
+
+# Words that say what form of answer is wanted ("common weaknesses", "what does good look like", "compare"),
+# not what it is about: they are no part of the topic that is counted or suggested.
+ANSWER_FORM = frozenset("""common commonly typical typically frequent frequently recurring themes theme trends trend
+examples example good better best practice look looks like compare compared comparison versus soon quickly often
+long many much say says said inspectors inspector findings finding found ofsted reports report judged rated tell
+strengths strength weaknesses weakness areas area improvement improve improvements key main councils council
+local authorities authority across england nationally why reasons reason outstanding inadequate requires require
+required grade grades graded judgement judgements judgment rating ratings""".split())
+
+
+def topic_concepts(u: Understanding) -> list[list[str]]:
+    """The question's concepts that name its topic (each: the user's words, then equivalents)."""
+    return [c for c in u.concepts if c and not all(w in ANSWER_FORM for w in c[0].lower().split())]

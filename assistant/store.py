@@ -213,6 +213,16 @@ class Store:
                 out[d["chunk_id"]] = d
         return out
 
+    def chunks_of(self, doc_id: str) -> list[dict[str, Any]]:
+        """A document's chunks in reading order."""
+        rows = self.connect().execute("SELECT * FROM chunks WHERE doc_id=? ORDER BY ord", (doc_id,))
+        out = []
+        for r in rows:
+            d = dict(r)
+            d["segments"] = json.loads(d["segments"])
+            out.append(d)
+        return out
+
     def all_chunk_rows(self, columns: str = "chunk_id, doc_id, text, context") -> list[sqlite3.Row]:
         return self.connect().execute(f"SELECT {columns} FROM chunks ORDER BY doc_id, ord").fetchall()
 

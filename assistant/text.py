@@ -190,6 +190,19 @@ def _clauses(text: str, s: int, e: int) -> list[tuple[int, int]]:
     return out
 
 
+# A report's judgement table printed before its first sentence ("... Judgement Grade The impact of leaders ...
+# Outstanding Overall effectiveness Outstanding Children in Leeds continue ..."): the sentence starts after it.
+_GRADE_TABLE = re.compile(r"^.*\b(?:Outstanding|Good|Requires improvement(?: to be good)?|Inadequate)\s+(?=[A-Z][a-z])", re.S)
+_TABLE_SIGNS = re.compile(r"\bJudgement Grade\b|\bOverall effectiveness (?:Outstanding|Good|Requires|Inadequate)\b")
+
+
+def _after_grade_table(text: str, a: int, b: int) -> int:
+    if not _TABLE_SIGNS.search(text, a, b):
+        return a
+    m = _GRADE_TABLE.match(text[a:b])
+    return a + m.end() if m else a
+
+
 def quotable_sentences(text: str, *, capitalised: bool = False) -> list[Sentence]:
     """The sentences of a passage that can be quoted, without the paragraph number or bullet printed before
     them: long enough to say something, run-ons cut at semicolons. Chat answers and trainer tools both quote
@@ -201,6 +214,7 @@ def quotable_sentences(text: str, *, capitalised: bool = False) -> list[Sentence
     out = []
     for s, e in sentence_spans(text):
         for a, b in _clauses(text, s, e):
+            a = _after_grade_table(text, a, b)
             mark = PARAGRAPH_MARK.match(text, a, b)
             if mark:
                 a = mark.end()

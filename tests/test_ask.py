@@ -33,7 +33,12 @@ def test_supervision_in_stoke_2019_cites_paragraph_34_page_9(assistant):
     assert any("one-to-one case supervision" in c.quote for c in hits)
     assert ans.filters["local_authority"] == ["Stoke-on-Trent"]
     assert ans.filters["year_from"] == ans.filters["year_to"] == 2019
-    assert ans.answer.startswith("Inspectors wrote about supervision")
+    # The lead answers: the council's judgement of the area, cited to the judgement table, then the best quote.
+    lead = ans.blocks[0]
+    assert lead.kind == "lead" and ans.plan == "council"
+    assert lead.sentences[0].text.startswith("Stoke-on-Trent's report published 18 March 2019 judged")
+    assert lead.sentences[0].cites == [1] and ans.citations[0].page == 1
+    assert lead.sentences[1].text.startswith("Inspectors found: \u201c") and lead.sentences[1].cites
     assert "[1]" in ans.answer
     _assert_citations_verbatim(assistant, ans)
 
@@ -49,8 +54,12 @@ def test_section_20_found_through_the_glossary(assistant):
 def test_answers_are_grouped_newest_report_first(assistant):
     ans = assistant.ask("What did inspectors say about care leavers in Stoke-on-Trent?")
     assert not ans.refused
-    dates = [c.published for c in ans.citations if c.kind == "report"]
-    assert dates == sorted(dates, reverse=True)
+    # After the lead, the newest report's quotes, then each earlier report's, newest first.
+    groups = [b for b in ans.blocks if b.kind == "quotes"]
+    by_doc = {c.doc_id: c.published for c in ans.citations}
+    dates = list(dict.fromkeys(by_doc[g.doc_id] for g in groups))
+    assert len(dates) >= 2 and dates == sorted(dates, reverse=True)
+    assert [g.label for g in groups if g.label == "Earlier report"], [g.label for g in groups]
     quotes = [normalise_for_match(c.quote) for c in ans.citations]
     assert len(quotes) == len(set(quotes))
 
@@ -184,7 +193,9 @@ def test_the_answer_says_what_it_kept_and_where_the_filter_overrode_the_question
 def test_counts_changes_and_inspections_by_year_come_from_the_metadata(assistant):
     change = assistant.ask("Which councils improved from inadequate to requires improvement?")
     assert change.fact["kind"] == "change" and change.fact["value"] == "Stoke-on-Trent" and not change.refused
-    assert "inadequate (18 March 2019) [1] to requires improvement (25 November 2022) [2]" in change.answer
+    table = next(b for b in change.blocks if b.kind == "table")
+    assert [r.cells for r in table.rows] == [["Stoke-on-Trent", "inadequate (18 March 2019)", "requires improvement (25 November 2022)"]]
+    assert table.rows[0].cites == [1, 2]
     assert [c.published.year for c in change.citations] == [2019, 2022]
     inspected = assistant.ask("Which councils were inspected in 2025?")
     assert inspected.fact == {"kind": "inspected", "value": "Stoke-on-Trent", "reports": 1}
@@ -237,7 +248,7 @@ def test_a_question_about_a_document_that_is_not_indexed_says_so(assistant):
 def test_the_single_inspection_frameworks_sub_judgements_are_answered_exactly(assistant):
     adoption = assistant.ask("How did Stoke-on-Trent do on adoption performance in its 2015 inspection?")
     assert adoption.fact["value"] == "good" and adoption.fact["area"] == "adoption_performance"
-    assert "adoption performance: good [1]" in adoption.answer and adoption.citations[0].page == 1
+    assert "adoption performance: good. [1]" in adoption.answer and adoption.citations[0].page == 1
     lscb = assistant.ask("What was Stoke's LSCB judged in 2015?")
     assert lscb.fact["value"] == "requires improvement" and lscb.citations
     assert "requires improvement" in lscb.citations[0].quote.lower()

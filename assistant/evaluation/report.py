@@ -24,6 +24,11 @@ METRICS = (
     ("false_refusal_rate", "False refusal rate", "refusal"),
     ("latency_p50", "Latency p50 (s)", "latency"),
     ("latency_p95", "Latency p95 (s)", "latency"),
+    ("lead_ok", "Lead: complete, cited sentences", "answers"),
+    ("lead_cites_evidence", "Lead cites expected evidence (findings)", "answers"),
+    ("duplicate_sources", "Duplicate sources", "answers"),
+    ("junk_quotes", "Quotes flagged as junk (quality.junk_reason)", "answers"),
+    ("follow_ups_answered", "Suggested follow-ups answered", "answers"),
 )
 GROUP_COLUMNS = (
     ("n", "n"), ("recall@5", "R@5"), ("recall@10", "R@10"), ("mrr", "MRR"), ("ndcg@10", "nDCG@10"),
@@ -126,6 +131,12 @@ def print_report(run: dict, console=None, failures: int = 15) -> None:
             console.print(t)
     if run.get("metadata"):
         print_metadata(run["metadata"], console)
+    stance = run.get("stance")
+    if stance:
+        recalls = ", ".join(f"{k} {fmt(v['recall'])} (n={v['n']})" for k, v in stance["by_label"].items())
+        console.print(f"Strength/weakness labels: accuracy {fmt(stance['accuracy'])} on {stance['n']} hand-labelled "
+                      f"sentences from {stance['reports']} reports (eval/stance/); recall by label: {recalls}; "
+                      f"by era: " + ", ".join(f"{e} {fmt(a)}" for e, a in stance["by_era"].items()))
     records = systems["ours"]["records"]
     bad = worst(records, failures)
     if bad:

@@ -17,6 +17,7 @@ from typing import Any, Callable
 from assistant.api import Assistant
 from assistant.config import REPO_ROOT, Settings
 from assistant.evaluation import metrics as M
+from assistant.evaluation import quality as Q
 from assistant.evaluation.baseline import evaluate_baseline
 from assistant.evaluation.gold import ANSWERABLE, PASSAGE_TYPES
 from assistant.evaluation.metadata import metadata_accuracy
@@ -32,6 +33,7 @@ from assistant.evaluation.scoring import (
     skip_reason,
 )
 from assistant.index import Index
+from assistant.quality import junk_reason
 
 Progress = Callable[[int, int, str], None]  # (done, total, item id)
 
@@ -168,7 +170,24 @@ def evaluate_ours(index: Index, items: list[dict], settings: Settings | None = N
                 "precise": citation_precise(ev, c["path"], c["page"], c["quote"], aliases.get(c["path"])) if ev else None,
             })
         rec["citations"] = cits
+        if not ans.refused:
+            rec["lead_ok"] = Q.lead_ok(ans)
+            lead = Q.lead_citations(ans)
+            if item["type"] == "finding" and ev:
+                rec["lead_cites_evidence"] = any(c["precise"] for c in cits if c["n"] in lead)
+            rec["duplicate_sources"] = Q.duplicate_sources(ans)
+            rec["junk_quotes"] = [c.quote[:200] for c in ans.citations if junk_reason(c.quote)]
+            rec["follow_ups"] = Q.follow_ups(ans)
+            rec["plan"] = ans.plan
         records.append(rec)
+    # Every suggested follow-up is asked on its own, as a click on it would: does it get an answer?
+    for rec in records:
+        asked = []
+        for q in rec.get("follow_ups") or []:
+            got = assistant.ask(q)
+            asked.append({"question": q, "refused": got.refused})
+        if asked:
+            rec["follow_ups"] = asked
     return records
 
 
@@ -228,6 +247,15 @@ def _summary(records: list[dict]) -> dict[str, Any]:
     s["latency_p50"] = M.percentile(secs, 50)
     s["latency_p95"] = M.percentile(secs, 95)
     s["errors"] = sum(1 for r in records if r.get("error"))
+    answered = [r for r in records if "lead_ok" in r]
+    s["lead_ok"] = M.mean(float(r["lead_ok"]) for r in answered) if answered else None
+    leads = [r for r in records if "lead_cites_evidence" in r]
+    s["lead_cites_evidence"] = M.mean(float(r["lead_cites_evidence"]) for r in leads) if leads else None
+    s["duplicate_sources"] = sum(r.get("duplicate_sources", 0) for r in records)
+    s["junk_quotes"] = sum(len(r.get("junk_quotes") or []) for r in records)
+    asked = [f for r in records for f in r.get("follow_ups") or [] if isinstance(f, dict)]
+    s["follow_ups"] = len(asked)
+    s["follow_ups_answered"] = M.mean(float(not f["refused"]) for f in asked) if asked else None
     return s
 
 
@@ -269,6 +297,7 @@ def run_eval(
     ours = evaluate_ours(index, items, settings, progress)
     run["systems"]["ours"] = {"records": ours, "summary": summarise(ours)}
     run["diagnostics"] = {"unfindable_evidence": unfindable_evidence(index, items)}
+    run["stance"] = Q.stance_accuracy()
     corpus = corpus_for(index, corpus)
     if baseline:
         base = evaluate_baseline(index, items, corpus=corpus, cache_dir=cache_dir, progress=progress, log=say)

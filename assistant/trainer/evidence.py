@@ -10,7 +10,15 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.answers import concept_weights, concepts, locate, match_concepts, page_slice, verify_quote
+from assistant.answers import (
+    UBIQUITOUS_IDF,
+    concept_weights,
+    concepts,
+    locate,
+    match_concepts,
+    page_slice,
+    verify_quote,
+)
 from assistant.config import Settings
 from assistant.index import Index
 from assistant.models import DocumentInfo, Filters
@@ -22,9 +30,6 @@ from assistant.trainer.scope import council_matcher
 
 log = logging.getLogger(__name__)
 
-# Words in more than about a third of all passages ("care", "children") count when present but are not
-# required: "care leavers' accommodation" is about leavers and accommodation.
-UBIQUITOUS_IDF = 1.0
 _FILTER_WORDS = {"since", "from", "after", "before", "until", "between", "during", "latest", "recent", "recently"}
 
 

@@ -5,7 +5,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from assistant.web.render import NOT_FOUND, Turn, answer_items, describe_filters, source_details, source_label
+from assistant.web.render import NOT_FOUND, Turn, describe_filters, source_details, source_label
 
 # Markdown syntax a document's text may contain; escaped so a quoted "[click](javascript:...)" or
 # "<script>" stays text in whatever viewer opens the file.
@@ -33,13 +33,7 @@ def to_markdown(turns: list[Turn]) -> str:
         if ans.refused and not ans.citations:
             out += [f"**{NOT_FOUND}.** {md_escape(ans.answer)}", ""]
         else:
-            for kind, text, n in answer_items(ans):
-                if kind == "quote":
-                    out.append(f"- \u201c{md_escape(text)}\u201d \\[{n}\\]")
-                elif kind == "heading":
-                    out += ["", f"**{md_escape(text)}**", ""]
-                else:
-                    out += [md_escape(text), ""]
+            out += markdown_blocks(ans.blocks)
             out.append("")
         for note in ans.notices:
             out.append(f"> {md_escape(note)}")
@@ -52,6 +46,69 @@ def to_markdown(turns: list[Turn]) -> str:
                 out.append(f"{c.n}. {md_escape(source_label(c))}; {md_escape(source_details(c))}; file `{c.path.replace('`', '')}`")
             out.append("")
     return "\n".join(out).rstrip() + "\n"
+
+
+def _marks(numbers: list[int], escape: bool = True) -> str:
+    return "".join(f" \\[{n}\\]" if escape else f" [{n}]" for n in numbers)
+
+
+def markdown_blocks(blocks: list) -> list[str]:
+    """An answer's blocks as Markdown lines: the lead, groups of quotes, tables, suggested questions."""
+    out: list[str] = []
+    for b in blocks:
+        if b.kind == "lead":
+            out += [" ".join(md_escape(s.text) + _marks(s.cites) for s in b.sentences), ""]
+        elif b.kind == "message":
+            out += [md_escape(b.text), ""]
+        elif b.kind == "quotes":
+            head = " \u00b7 ".join(md_escape(x) for x in (b.label, b.source) if x)
+            if head:
+                out += [f"**{head}**", ""]
+            for q in b.quotes:
+                where = f" ({md_escape(q.source)})" if q.source else ""
+                out.append(f"- \u201c{md_escape(q.text)}\u201d{where}{_marks([q.n])}")
+            out.append("")
+        elif b.kind == "table":
+            out += [f"**{md_escape(b.caption)}**", "", "| " + " | ".join(md_escape(c) for c in b.columns) + " |",
+                    "|" + "---|" * len(b.columns)]
+            for r in b.rows:
+                cells = [md_escape(c).replace("|", "\\|") for c in r.cells]
+                if cells:
+                    cells[-1] += _marks(r.cites)
+                out.append("| " + " | ".join(cells) + " |")
+            out.append("")
+        elif b.kind == "follow_ups":
+            out += ["You could also ask:", ""] + [f"- {md_escape(q)}" for q in b.questions] + [""]
+    return out
+
+
+def docx_blocks(doc, blocks: list) -> None:
+    for b in blocks:
+        if b.kind == "lead":
+            doc.add_paragraph(" ".join(s.text + _marks(s.cites, False) for s in b.sentences))
+        elif b.kind == "message":
+            doc.add_paragraph(b.text)
+        elif b.kind == "quotes":
+            head = " \u00b7 ".join(x for x in (b.label, b.source) if x)
+            if head:
+                doc.add_heading(head, level=3)
+            for q in b.quotes:
+                where = f" ({q.source})" if q.source else ""
+                doc.add_paragraph(f"\u201c{q.text}\u201d{where} [{q.n}]", style="List Bullet")
+        elif b.kind == "table":
+            doc.add_paragraph().add_run(b.caption).bold = True
+            table = doc.add_table(rows=1, cols=len(b.columns))
+            table.style = "Table Grid"
+            for cell, text in zip(table.rows[0].cells, b.columns):
+                cell.text = text
+            for r in b.rows:
+                cells = table.add_row().cells
+                for i, (cell, text) in enumerate(zip(cells, r.cells)):
+                    cell.text = text + (_marks(r.cites, False) if i == len(r.cells) - 1 else "")
+        elif b.kind == "follow_ups":
+            doc.add_paragraph("You could also ask:")
+            for q in b.questions:
+                doc.add_paragraph(q, style="List Bullet")
 
 
 def write_markdown(turns: list[Turn], path: Path) -> Path:
@@ -79,19 +136,13 @@ def write_docx(turns: list[Turn], path: Path) -> Path:
             p.add_run(f"{NOT_FOUND}. ").bold = True
             p.add_run(ans.answer)
         else:
-            for kind, text, n in answer_items(ans):
-                if kind == "quote":
-                    doc.add_paragraph(f"\u201c{text}\u201d [{n}]", style="List Bullet")
-                elif kind == "heading":
-                    doc.add_heading(text, level=3)
-                else:
-                    doc.add_paragraph(text)
+            docx_blocks(doc, ans.blocks)
         for note in ans.notices:
             doc.add_paragraph().add_run(note).font.size = Pt(9)
         cits = ans.citations or ans.related
         if cits:
             doc.add_paragraph().add_run("Sources" if ans.citations else "Possibly related passages (not an answer)").bold = True
             for c in cits:
-                doc.add_paragraph(f"[{c.n}] {source_label(c)}; {source_details(c)}; file {c.path}", style="List Number")
+                doc.add_paragraph(f"[{c.n}] {source_label(c)}; {source_details(c)}; file {c.path}")
     doc.save(path)
     return path

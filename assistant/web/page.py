@@ -64,6 +64,11 @@ CONVERSATION_JS = """
 element.addEventListener('click', (event) => {
   const b = event.target.closest('button[data-action]');
   if (!b || !element.contains(b)) return;
+  if (b.dataset.action === 'ask') {  // a suggested follow-up: into the question box, for the user to send
+    const box = document.querySelector('#ia-question textarea');
+    if (box) { box.value = b.dataset.question; box.dispatchEvent(new Event('input', {bubbles: true})); box.focus(); }
+    return;
+  }
   trigger('click', {action: b.dataset.action, turn: Number(b.dataset.turn), group: b.dataset.group || 'c',
                     n: Number(b.dataset.n || 0), rating: b.dataset.rating || ''});
 });
@@ -458,7 +463,7 @@ class ChatPage:
         if turn.answer is not None and turn.answer.citations:
             # Stream the answer in: lead line first, then each heading and quote.
             # Each step resends the whole conversation, so only a few steps, spread over the answer.
-            items = len(render.answer_items(turn.answer))
+            items = len(turn.answer.blocks)
             steps = sorted({1 + (items - 2) * k // max(limits.stream_steps - 1, 1)
                             for k in range(limits.stream_steps)}) if items > 1 else []
             for shown in steps:

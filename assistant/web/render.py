@@ -17,10 +17,6 @@ from assistant.models import Answer, Citation, DocumentInfo
 NOT_FOUND = "Not found in the indexed documents"
 RATINGS = ("helpful", "not helpful", "wrong evidence")
 
-# One answer line per quote, as the library writes it: - “quote” [n]
-_QUOTE_LINE = re.compile(r"^- \u201c(.*)\u201d \[(\d+)\]$")
-# Outside quote lines only a marker closing the line is the library's; one mid-line may be document text.
-_TRAILING_MARKER = re.compile(r"\[(\d+)\]([.;,]?)$")
 _WORD = re.compile(r"\w+")
 
 
@@ -98,66 +94,53 @@ def describe_filters(in_force: dict | None, chosen: dict | None = None,
 
 # ------------------------------------------------------------------------------------------- answers
 
-def answer_items(answer: Answer) -> list[tuple]:
-    """The answer text as (kind, text, n) items: lead, heading, quote (with its citation) or text."""
-    # A quote line is the library's only when it carries that citation's own quote: a document title written
-    # as '- “...” [1]' (a heading line) must not pass for a cited quote.
-    quotes = {c.n: c.quote.strip() for c in answer.citations}
-    items: list[tuple] = []
-    lines = (answer.answer or "").split("\n")
-    previous_blank = False
-    for i, line in enumerate(lines):
-        line = line.strip()
-        if not line:
-            previous_blank = True
-            continue
-        m = _QUOTE_LINE.match(line)
-        if m and quotes.get(int(m.group(2))) == m.group(1).strip():
-            items.append(("quote", m.group(1), int(m.group(2))))
-        elif i == 0:
-            items.append(("lead", line, None))
-        elif previous_blank:  # a document's title, whatever it looks like
-            items.append(("heading", line, None))
-        else:
-            items.append(("text", line, None))
-        previous_blank = False
-    return items
-
-
 def cite_button(turn: int, n: int, group: str = "c") -> str:
     return (f'<button type="button" class="ia-cite" data-action="cite" data-turn="{turn}" data-group="{group}" '
             f'data-n="{n}" title="Open source {n}" aria-label="Open source {n}">[{n}]</button>')
 
 
-def _text_with_marker(text: str, turn: int, numbers: set[int]) -> str:
-    m = _TRAILING_MARKER.search(text)
-    if m and int(m.group(1)) in numbers:
-        return esc(text[: m.start()]) + cite_button(turn, int(m.group(1))) + esc(m.group(2))
-    return esc(text)
+def _cites(turn: int, numbers: list[int]) -> str:
+    return "".join(" " + cite_button(turn, n) for n in numbers)
 
 
-def render_items(items: list[tuple], turn: int, numbers: set[int]) -> str:
-    out: list[str] = []
-    in_list = False
-    for kind, text, n in items:
-        if kind == "quote":
-            if not in_list:
-                out.append('<ul class="ia-quotes">')
-                in_list = True
-            out.append(f'<li><q>{esc(text)}</q> {cite_button(turn, n)}</li>')
-            continue
-        if in_list:
-            out.append("</ul>")
-            in_list = False
-        if kind == "lead":
-            out.append(f'<p class="ia-lead">{_text_with_marker(text, turn, numbers)}</p>')
-        elif kind == "heading":
-            out.append(f'<h4 class="ia-doc">{esc(text)}</h4>')
-        else:
-            out.append(f"<p>{_text_with_marker(text, turn, numbers)}</p>")
-    if in_list:
-        out.append("</ul>")
-    return "".join(out)
+def render_block(block, turn: int) -> str:
+    """One answer block as HTML; every citation number in it is a button."""
+    if block.kind == "lead":
+        body = " ".join(esc(s.text) + _cites(turn, s.cites) for s in block.sentences)
+        return f'<p class="ia-lead">{body}</p>'
+    if block.kind == "message":
+        return f"<p>{esc(block.text)}</p>"
+    if block.kind == "quotes":
+        head = ""
+        if block.label or block.source:
+            label = f'<span class="ia-group-label">{esc(block.label)}</span>' if block.label else ""
+            source = f'<span class="ia-group-source">{esc(block.source)}</span>' if block.source else ""
+            sep = " \u00b7 " if label and source else ""
+            head = f'<h4 class="ia-doc">{label}{sep}{source}</h4>'
+        items = "".join(
+            f'<li class="ia-stance-{esc(q.stance or "none")}"><q>{esc(q.text)}</q>'
+            + (f' <span class="ia-quote-source">({esc(q.source)})</span>' if q.source else "")
+            + f" {cite_button(turn, q.n)}</li>"
+            for q in block.quotes)
+        return f'<section class="ia-group">{head}<ul class="ia-quotes">{items}</ul></section>'
+    if block.kind == "table":
+        head = "".join(f'<th scope="col">{esc(c)}</th>' for c in block.columns)
+        rows = "".join(
+            "<tr>" + "".join(f"<td>{esc(c)}</td>" for c in r.cells[:-1])
+            + f"<td>{esc(r.cells[-1]) if r.cells else ''}{_cites(turn, r.cites)}</td></tr>"
+            for r in block.rows)
+        return (f'<table class="ia-table"><caption>{esc(block.caption)}</caption><thead><tr>{head}</tr></thead>'
+                f"<tbody>{rows}</tbody></table>")
+    if block.kind == "follow_ups":
+        items = "".join(
+            f'<li><button type="button" class="ia-followup" data-action="ask" data-question="{esc(q)}">{esc(q)}</button></li>'
+            for q in block.questions)
+        return f'<div class="ia-followups"><p>You could also ask:</p><ul>{items}</ul></div>'
+    return ""
+
+
+def render_blocks(blocks: list, turn: int) -> str:
+    return "".join(render_block(b, turn) for b in blocks)
 
 
 def find_span(text: str, quote: str, start: int | None = None, end: int | None = None) -> tuple[int, int] | None:
@@ -254,9 +237,8 @@ def render_turn(index: int, turn: Turn, shown: int | None = None, docs: dict[str
     if ans is None:
         body = '<p class="ia-wait">Searching the indexed documents\u2026</p>'
         return f'<article class="ia-turn" data-turn="{index}">{q}<div class="ia-a">{body}</div></article>'
-    numbers = {c.n for c in ans.citations}
-    items = answer_items(ans)
-    done = shown is None or shown >= len(items)
+    blocks = ans.blocks
+    done = shown is None or shown >= len(blocks)
     parts: list[str] = []
     if ans.refused and not ans.citations:
         message = ans.answer.strip() or "The indexed documents do not cover this question."
@@ -264,8 +246,8 @@ def render_turn(index: int, turn: Turn, shown: int | None = None, docs: dict[str
         if done and ans.related:
             parts.append(render_sources(ans.related, index, "r", "Possibly related passages, not an answer"))
     else:
-        visible = items if done else items[:shown]
-        parts.append(render_items(visible, index, numbers) or f"<p>{esc(ans.answer)}</p>")
+        visible = blocks if done else blocks[:shown]
+        parts.append(render_blocks(visible, index) or f"<p>{esc(ans.answer)}</p>")
         if not done:
             parts.append('<p class="ia-wait">\u2026</p>')
     if done:

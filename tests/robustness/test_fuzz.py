@@ -218,9 +218,9 @@ class _Tags(HTMLParser):
 
 
 RENDERER_TAGS = {"div", "article", "span", "p", "ul", "li", "q", "button", "h4", "details", "summary", "ol",
-                 "strong", "mark", "b", "h3"}
+                 "strong", "mark", "b", "h3", "section", "table", "caption", "thead", "tbody", "tr", "th", "td"}
 RENDERER_ATTRS = {"class", "type", "title", "aria-label", "aria-busy", "aria-pressed", "id", "open", "data-action", "data-turn",
-                  "data-group", "data-n", "data-rating"}
+                  "data-group", "data-n", "data-rating", "data-question", "scope"}
 NASTY = st.lists(st.one_of(st.sampled_from(["<", ">", "&", '"', "'", "<script>", "</q>", "<!--", "]]>", "javascript:",
                                             "[1]", "[2]", "\u201d [1]", "&amp;", "&#60;", "\n", "`", "\\", "onerror=", " "]),
                            st.characters(codec="utf-8", exclude_categories=["Cs"])), max_size=30).map("".join)
@@ -242,7 +242,8 @@ def _only_renderer_markup(out: str) -> _Tags:
 
 @st.composite
 def answers(draw):
-    from assistant.models import Answer, Citation
+    from assistant.compose import plain_text
+    from assistant.models import Answer, Citation, Lead, Quote, QuoteGroup, Sentence
 
     n = draw(st.integers(0, 4))
     cits = []
@@ -253,16 +254,16 @@ def answers(draw):
                              local_authority=draw(st.none() | NASTY), section=draw(st.none() | NASTY),
                              paragraph=draw(st.none() | NASTY), page=draw(st.integers(1, 99)), quote=quote, score=0.5,
                              passage=passage))
-    # The lead line is the library's own sentence; a heading is a document's title, which can hold anything.
-    lines = [draw(NASTY.filter(lambda t: "\n" not in t and not re.search(r"\[\d+\][.;,]?\s*$", t)))]
+    # The lead is the library's own sentence; a group's label and source come from a document's title and can
+    # hold anything, including text made to look like a citation ("[1]") or a quote line.
+    blocks = [Lead(sentences=[Sentence(text=draw(NASTY))])]
     for c in cits:
-        title = draw(NASTY.filter(lambda t: "\n" not in t))
-        if draw(st.booleans()):  # a title that tries to pass for one of the library's quote lines
-            assume(title.strip() not in {x.quote.strip() for x in cits})
+        title = draw(NASTY)
+        if draw(st.booleans()):
             title = f"- \u201c{title}\u201d [{draw(st.integers(1, 4))}]"
-        lines += ["", title, f"- \u201c{c.quote}\u201d [{c.n}]"]
+        blocks.append(QuoteGroup(label=draw(st.none() | NASTY), source=title, quotes=[Quote(n=c.n, text=c.quote)]))
     refused = not cits and draw(st.booleans())
-    return Answer(question=draw(NASTY), answer="\n".join(lines), refused=refused, citations=cits,
+    return Answer(question=draw(NASTY), answer=plain_text(blocks), refused=refused, citations=cits, blocks=blocks,
                   filters={"local_authority": [draw(NASTY)]}, seconds=0.1, notices=[draw(NASTY)],
                   related=[] if cits else [])
 

@@ -6,7 +6,8 @@ import re
 
 from docx import Document
 
-from assistant.models import Answer, Citation
+from assistant.compose import plain_text
+from assistant.models import Answer, Citation, Lead, Quote, QuoteGroup, Row, Sentence, Table
 from assistant.web import render
 from assistant.web.export import md_escape, to_markdown, write_docx
 from assistant.web.render import Turn
@@ -26,9 +27,10 @@ def _citation(n=1, quote=EVIL, **kw) -> Citation:
 
 
 def _answer(cits, lead="Inspectors wrote about supervision in 1 report; see [2] of <Guidance>.") -> Answer:
-    lines = [lead, "", "X<script>, report published 18 March 2019"]
-    lines += [f"- \u201c{c.quote}\u201d [{c.n}]" for c in cits]
-    return Answer(question="q <b>?</b>", answer="\n".join(lines), refused=False, citations=cits,
+    blocks = [Lead(sentences=[Sentence(text=lead)]),
+              QuoteGroup(label="Strengths", source="X<script>, report published 18 March 2019 [1]",
+                         quotes=[Quote(n=c.n, text=c.quote) for c in cits])]
+    return Answer(question="q <b>?</b>", answer=plain_text(blocks), refused=False, citations=cits, blocks=blocks,
                   filters={"local_authority": ["X<script>"], "year_from": None, "year_to": None, "kind": None,
                            "area": None, "grade": None, "doc_id": []}, seconds=0.2, notices=["Note <u>this</u>"])
 
@@ -44,19 +46,25 @@ def test_document_text_is_escaped_everywhere_in_an_answer():
 def test_only_the_librarys_markers_become_citation_buttons():
     html = render.render_turn(0, Turn("q", answer=_answer([_citation()])))
     buttons = re.findall(r'<button[^>]*data-action="cite"[^>]*data-n="(\d+)"', html)
-    # One in the quote line and one in the sources list; the document's own "[1]" and the lead's "[2]" stay text.
+    # One in the quote line and one in the sources list; the document's own "[1]", the lead's "[2]" and the
+    # "[1]" in a report's title stay text.
     assert buttons == ["1", "1"]
     quote_html = re.search(r"<q>(.*?)</q>", html).group(1)
     assert "claims [1] here." in quote_html and "<button" not in quote_html
     assert "see [2] of &lt;Guidance&gt;." in html
 
 
-def test_a_trailing_marker_in_a_fact_line_is_a_button():
+def test_every_marker_of_a_lead_and_a_table_is_a_button():
     cit = _citation(quote="The experiences and progress of children in care Inadequate", char_start=None, char_end=None)
-    ans = Answer(question="q", answer="X, report published 18 March 2019 (ILACS 2018): children in care: inadequate [1].",
-                 refused=False, citations=[cit], filters={}, seconds=0.01)
+    lead = Lead(sentences=[Sentence(text="X, report published 18 March 2019 (ILACS 2018): children in care: inadequate.", cites=[1])])
+    table = Table(caption="Judgements", columns=["Judgement", "Grade"],
+                  rows=[Row(cells=["Children in care", "inadequate"], cites=[1]), Row(cells=["Care leavers", "good"])])
+    ans = Answer(question="q", answer=plain_text([lead, table]), refused=False, citations=[cit], filters={},
+                 seconds=0.01, blocks=[lead, table])
     html = render.render_turn(0, Turn("q", answer=ans))
-    assert 'data-n="1"' in html and "inadequate <button" in html
+    # The lead's marker and the table row's are both buttons (two), and the sources list has one more.
+    assert html.count('data-action="cite"') == 3 and "inadequate. <button" in html
+    assert "<td>inadequate <button" in html and "<td>good</td>" in html
 
 
 def test_refused_answer_says_not_found_and_lists_related_passages():
@@ -76,7 +84,7 @@ def test_never_blank_while_waiting_or_on_error():
     assert "Ask about Ofsted" in render.render_conversation([])
 
 
-def test_streaming_shows_the_lead_line_first():
+def test_streaming_shows_the_lead_first():
     ans = _answer([_citation(1), _citation(2, quote="Two models.", char_start=None, char_end=None)])
     first = render.render_turn(0, Turn("q", answer=ans), shown=1)
     assert "ia-lead" in first and "<q>" not in first and "Sources" not in first

@@ -1,0 +1,487 @@
+"""Composing an answer from verified evidence: the blocks a careful analyst would write for each kind of question.
+
+One interface: `compose(evidence)` turns the verified quotes of a question into blocks (a lead, grouped quotes,
+tables, follow-up questions) and numbers their citations in reading order; `plain_text(blocks)` is the one
+rendering of blocks as text (the CLI, the JSON `answer` field). The page and the exports render the blocks
+themselves; nothing parses text back into structure. A local language model could later replace
+`write_lead` (it gets the verified quotes and must cite them); nothing else would change.
+
+How each kind of question is composed (PLANS, chosen by `plan_for`, printed in the README):
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from assistant.domain import (
+    AREA_LABELS,
+    AREAS,
+    STRONG_GRADES,
+    WEAK_GRADES,
+    grade_rank,
+    report_date,
+    report_year,
+    sort_date,
+)
+from assistant.index import Index
+from assistant.models import Citation, DocumentInfo, FollowUps, Lead, Quote, QuoteGroup, Row, Sentence, Table
+from assistant.query import Understanding, topic_concepts
+from assistant.stance import LABELS, classify
+
+PLANS = {
+    "council": "One council and a topic: the council's judgement of the area the topic belongs to, then the best "
+               "sentence; strengths, weaknesses and what needs to improve in its newest report quoted; then how "
+               "earlier reports described it, and the area's grades over time.",
+    "judgement": "\u201cIs X good at Y\u201d, \u201chow is X doing with Y\u201d: the grade and date first, then "
+                 "the sentence that opens the report's section on that area, then strengths and weaknesses.",
+    "why": "\u201cWhy was X judged ...\u201d: the judgement, then the report's reasons: its weaknesses and what needs "
+           "to improve (its strengths for good and outstanding).",
+    "compare": "Two or more councils: a table of their grades, then one short group of quotes per council.",
+    "theme": "A topic across councils: how many indexed reports discuss it, then strengths from areas judged good "
+             "or outstanding and weaknesses from areas that require improvement or are inadequate, several "
+             "councils each; the Briefing tab has the full picture.",
+    "good_practice": "\u201cWhat does good look like\u201d: sentences from areas judged good or outstanding.",
+    "framework": "What a framework document says: the sentence that states the rule (a number, time limit or duty) "
+                 "first, then its context, each cited to document, paragraph and page.",
+    "passages": "Anything else: the best quotes grouped by document, newest report first.",
+}
+__doc__ += "\n".join(f"- {k}: {v}" for k, v in PLANS.items())
+
+_COMPARE = re.compile(r"\bcompar\w*|\bversus\b|\bvs\.?\b|\bdifferen\w* between\b|\bbetter than\b|\bworse than\b", re.I)
+_WHY = re.compile(r"^\W*why\b|\bwhat (?:were|was|are) the reasons?\b|\breasons? (?:for|why)\b", re.I)
+_JUDGEMENT = re.compile(
+    r"^\W*(?:is|are|was|were)\b.*\b(?:good|effective|doing well|strong|outstanding|inadequate|improving|safe)\b"
+    r"|\bhow (?:good|well|effective|safe)\b|\bhow (?:is|are|was|were)\b.*\b(?:doing|performing|getting on|faring)\b", re.I)
+_GOOD_PRACTICE = re.compile(r"\bwhat (?:does|do|would) (?:good|outstanding|effective|strong)\b.*\blook like\b"
+                            r"|\bgood practice\b|\bwhat good looks like\b|\bexamples? of (?:good|strong|effective)\b"
+                            r"|\bbest practice\b|\boutstanding practice\b", re.I)
+# A sentence stating a rule: a duty, a number or a time limit.
+_RULE = re.compile(r"\b(?:must|should|within|no later than|at least|working days?|hours?|days?|weeks?|months?|"
+                   r"is required|are required|duty|statutory|responsible for)\b|\b\d+\b", re.I)
+_QUALIFIER = re.compile(r"^\W*(?:however|but|although|though|nevertheless|nonetheless|yet|despite|that said|even so)\b", re.I)
+
+
+def plan_for(u: Understanding, kinds: set[str]) -> str:
+    """The kind of question, from its words and scope (`kinds`: the kinds of documents quoted)."""
+    q = u.question
+    councils = u.filters.local_authority
+    if kinds == {"framework"} or (u.detected.get("normative") and "framework" in kinds and not councils):
+        return "framework"
+    if len(councils) >= 2 or (councils and _COMPARE.search(q)):
+        return "compare" if len(councils) >= 2 else "council"
+    if _GOOD_PRACTICE.search(q) and not councils:
+        return "good_practice"
+    if len(councils) == 1:
+        if _WHY.search(q):
+            return "why"
+        if _JUDGEMENT.search(q):
+            return "judgement"
+        return "council"
+    if "report" in kinds and not u.filters.doc_id:
+        return "theme"
+    return "passages"
+
+
+@dataclass
+class Picked:
+    """A verified quote: its citation (numbered later), its document and what it says of practice."""
+
+    cit: Citation
+    doc: DocumentInfo
+    row: dict
+    score: float
+    stance: str | None  # None for framework documents: they state rules, not findings
+    n: int = 0
+
+
+@dataclass
+class Evidence:
+    index: Index
+    u: Understanding
+    picked: list[Picked]
+    plan: str
+    discussing: tuple[int, int] | None = None  # (reports that discuss the topic, reports in scope)
+
+
+@dataclass
+class Composition:
+    blocks: list
+    citations: list[Citation] = field(default_factory=list)
+
+
+class _Numbers:
+    """Citation numbers in reading order; one number per paragraph quoted (the same quote is one source)."""
+
+    def __init__(self):
+        self.citations: list[Citation] = []
+        self._by_key: dict[tuple, int] = {}
+
+    def add(self, cit: Citation) -> int:
+        key = (cit.doc_id, cit.paragraph or cit.chunk_id or cit.page, cit.quote)
+        if key not in self._by_key:
+            cit.n = len(self.citations) + 1
+            self.citations.append(cit)
+            self._by_key[key] = cit.n
+        return self._by_key[key]
+
+
+def stance_of(row: dict, doc: DocumentInfo, text: str) -> str | None:
+    return classify(text, row.get("section")) if doc.kind == "report" else None
+
+
+def topic_words(u: Understanding) -> str:
+    """The question's topic in the user's own words ("supervision", "care leavers' accommodation")."""
+    words = [c[0] for c in topic_concepts(u)[:3] if len(c[0]) > 2]
+    return " and ".join(dict.fromkeys(words)) if words else "this"
+
+
+def fmt_date(d) -> str:
+    return f"{d.day} {d:%B %Y}" if d else "an unknown date"
+
+
+def grade_text(grade: str | None) -> str:
+    return grade if grade else "not judged"
+
+
+def area_of(u: Understanding, picked: list[Picked]) -> str:
+    """The judgement area a council answer leads with: the question's, else the area most quoted, else overall."""
+    for a in u.areas:
+        if a in AREAS:
+            return a
+    seen = Counter(p.row.get("area") for p in picked if p.row.get("area") in AREAS)
+    seen.pop("overall_effectiveness", None)
+    return seen.most_common(1)[0][0] if seen else "overall_effectiveness"
+
+
+def report_line(doc: DocumentInfo, area: str | None = None) -> str:
+    """"Stoke-on-Trent, report published 18 March 2019; help and protection: inadequate"."""
+    when = report_date(doc)
+    head = f"{doc.local_authority}, report published {fmt_date(when)}" if doc.kind == "report" else doc.title
+    if doc.kind == "report" and area:
+        head += f"; {AREA_LABELS[area].lower()}: {grade_text(doc.judgements.get(area))}"
+    return head
+
+
+def compose(ev: Evidence, grade_citation, follow_ups=None) -> Composition:
+    """Blocks for the plan. `grade_citation(doc, area)` cites a judgement-table line (facts.grade_citation);
+    `follow_ups(ev, blocks)` suggests questions (followups.suggest)."""
+    numbers = _Numbers()
+    composer = {
+        "council": _council, "judgement": _council, "why": _council, "compare": _compare,
+        "theme": _theme, "good_practice": _theme, "framework": _framework, "passages": _passages,
+    }[ev.plan]
+    blocks = composer(ev, numbers, grade_citation)
+    if follow_ups is not None:
+        questions = follow_ups(ev)
+        if questions:
+            blocks.append(FollowUps(questions=questions))
+    return Composition(blocks, numbers.citations)
+
+
+# ------------------------------------------------------------------------------------------- the lead
+
+def write_lead(first: Sentence | None, best: Picked | None, numbers: _Numbers, intro: str = "Inspectors found") -> Lead:
+    """One or two complete sentences: a stated fact (a judgement, a count) and the best verified quote."""
+    sentences = [first] if first is not None else []
+    if best is not None:
+        n = numbers.add(best.cit)
+        best.n = n
+        quote = best.cit.quote.rstrip()
+        sentences.append(Sentence(text=f"{intro}: \u201c{quote}\u201d", cites=[n]))
+    return Lead(sentences=sentences)
+
+
+def _judgement_sentence(doc: DocumentInfo, area: str, numbers: _Numbers, grade_citation) -> Sentence:
+    cit = grade_citation(doc, area)
+    cites = [numbers.add(cit)] if cit is not None else []
+    grade = doc.judgements.get(area)
+    when = fmt_date(report_date(doc))
+    label = AREA_LABELS[area].lower()
+    if grade:
+        return Sentence(text=f"{doc.local_authority}'s report published {when} judged {label} {grade}.", cites=cites)
+    return Sentence(text=f"{doc.local_authority}'s report published {when} makes no judgement of {label}.", cites=[])
+
+
+# ------------------------------------------------------------------------------------------- plans
+
+def _council(ev: Evidence, numbers: _Numbers, grade_citation) -> list:
+    picked = ev.picked
+    reports = sorted({p.doc.doc_id: p.doc for p in picked if p.doc.kind == "report"}.values(), key=sort_date, reverse=True)
+    if not reports:
+        return _passages(ev, numbers, grade_citation)
+    focus = reports[0]
+    area = area_of(ev.u, [p for p in picked if p.doc.doc_id == focus.doc_id])
+    grade = focus.judgements.get(area)
+    mine = [p for p in picked if p.doc.doc_id == focus.doc_id]
+    tone = ev.u.detected.get("tone")
+    wanted = _wanted_stance(ev.plan, grade, tone)
+    best = _best(mine, wanted)
+    if ev.plan == "judgement":
+        opening = _opening(ev, focus, area, mine)
+        best = opening or best
+    first = _judgement_sentence(focus, area, numbers, grade_citation)
+    blocks = [write_lead(first, best, numbers, "The report says" if ev.plan == "judgement" else "Inspectors found")]
+    order = _stance_order(ev.plan, grade, tone)
+    blocks += _stance_groups([p for p in mine if p is not best], order, numbers, report_line(focus, area), focus.doc_id)
+    for doc in reports[1:]:
+        theirs = [p for p in picked if p.doc.doc_id == doc.doc_id]
+        blocks.append(QuoteGroup(label="Earlier report", source=report_line(doc, area), doc_id=doc.doc_id,
+                                 quotes=[_quote(p, numbers) for p in theirs]))
+    others = [p for p in picked if p.doc.kind != "report"]
+    if others:
+        blocks += _by_document(others, numbers, "What the framework expects")
+    # The grades over time cite every report: only when no year restricts what the answer may cite.
+    history = None if ev.u.filters.year_from or ev.u.filters.year_to else _over_time(ev.index, focus, area, numbers, grade_citation)
+    if history is not None:
+        blocks.append(history)
+    return blocks
+
+
+def _compare(ev: Evidence, numbers: _Numbers, grade_citation) -> list:
+    picked = ev.picked
+    councils = ev.u.filters.local_authority
+    area = area_of(ev.u, picked)
+    latest = {}
+    for doc in ev.index.reports():
+        if doc.local_authority in councils and (doc.local_authority not in latest or sort_date(doc) > sort_date(latest[doc.local_authority])):
+            if ev.u.filters.year_from or ev.u.filters.year_to:
+                if not any(p.doc.doc_id == doc.doc_id for p in picked):
+                    continue
+            latest[doc.local_authority] = doc
+    rows = []
+    for la in councils:
+        doc = latest.get(la)
+        if doc is None:
+            continue
+        cit = grade_citation(doc, area)
+        rows.append(Row(cells=[la, fmt_date(report_date(doc)), grade_text(doc.judgements.get(area)),
+                               grade_text(doc.judgements.get("overall_effectiveness"))],
+                        cites=[numbers.add(cit)] if cit is not None else []))
+    graded = [(la, latest[la].judgements.get(area)) for la in councils if la in latest]
+    if len(graded) >= 2 and all(g for _, g in graded):
+        ranked = sorted(graded, key=lambda x: _rank(x[1]))
+        if _rank(ranked[0][1]) == _rank(ranked[-1][1]):
+            first = f"{_names([la for la, _ in graded])} were all judged {ranked[0][1]} for {AREA_LABELS[area].lower()} in their latest reports."
+        else:
+            first = (f"For {AREA_LABELS[area].lower()}, {ranked[0][0]} was judged {ranked[0][1]} and "
+                     f"{ranked[-1][0]} {ranked[-1][1]} in their latest reports.")
+    else:
+        first = f"The latest reports of {_names(councils)} on {topic_words(ev.u)}, side by side."
+    lead_cites = [c for r in rows for c in r.cites]
+    blocks: list = [Lead(sentences=[Sentence(text=first, cites=lead_cites)])]
+    table = Table(caption=f"{AREA_LABELS[area]} and overall effectiveness, latest reports",
+                  columns=["Council", "Published", AREA_LABELS[area], "Overall effectiveness"], rows=rows)
+    blocks.append(table)
+    for la in councils:
+        theirs = [p for p in picked if p.doc.local_authority == la]
+        if not theirs:
+            continue
+        theirs.sort(key=lambda p: -p.score)
+        doc = theirs[0].doc
+        blocks.append(QuoteGroup(label=la, source=report_line(doc, area), doc_id=doc.doc_id,
+                                 quotes=[_quote(p, numbers) for p in theirs[:4]]))
+    if not lead_cites and blocks and isinstance(blocks[0], Lead):
+        best = max(picked, key=lambda p: p.score)
+        blocks[0] = write_lead(blocks[0].sentences[0], best, numbers, f"In {best.doc.local_authority}, inspectors found")
+    return blocks
+
+
+def _theme(ev: Evidence, numbers: _Numbers, grade_citation) -> list:
+    reports = [p for p in ev.picked if p.doc.kind == "report"]
+    others = [p for p in ev.picked if p.doc.kind != "report"]
+    topic = topic_words(ev.u)
+    tone = ev.u.detected.get("tone")
+    good = [p for p in reports if _band(p) == "strong"]
+    weak = [p for p in reports if _band(p) == "weak"]
+    first = None
+    if ev.discussing:
+        n, total = ev.discussing
+        quoted = len({p.doc.doc_id for p in reports})
+        first = Sentence(text=f"{n} of the {total} indexed reports in scope discuss {topic} ({quoted} quoted here).")
+    if ev.plan == "good_practice" or tone == "strength":
+        pool = [p for p in good if p.stance == "strength"] or good or reports
+        best = _best(pool, "strength")
+    elif tone == "weakness":
+        pool = [p for p in weak if p.stance in ("weakness", "improvement")] or [p for p in reports if p.stance == "weakness"] or reports
+        best = _best(pool, "weakness")
+    else:
+        best = _best(reports, None)
+    where = f"In {best.doc.local_authority} ({report_year(best.doc)}), inspectors found" if best else "Inspectors found"
+    blocks: list = [write_lead(first, best, numbers, where)]
+    rest = [p for p in reports if p is not best]
+    strong_label = "Strengths, in areas judged good or outstanding"
+    weak_label = "Weaknesses, in areas that require improvement or are inadequate"
+    groups = []
+    strengths = [p for p in rest if _band(p) == "strong" and p.stance == "strength"]
+    weaknesses = [p for p in rest if _band(p) == "weak" and p.stance in ("weakness", "improvement")]
+    if ev.plan == "good_practice" or tone == "strength":
+        groups = [(strong_label, strengths)]
+    elif tone == "weakness":
+        groups = [(weak_label, weaknesses)]
+    else:
+        groups = [(strong_label, strengths), (weak_label, weaknesses)]
+    used = {id(p) for _, g in groups for p in g}
+    leftover = [p for p in rest if id(p) not in used]
+    if leftover and not (ev.plan == "good_practice" or tone):
+        groups.append(("Also found", leftover))
+    for label, members in groups:
+        if members:
+            members.sort(key=lambda p: -p.score)
+            blocks.append(QuoteGroup(label=label, quotes=[_quote(p, numbers, source=True) for p in members]))
+    if others:
+        blocks += _by_document(others, numbers, "What the framework expects")
+    return blocks
+
+
+def _framework(ev: Evidence, numbers: _Numbers, grade_citation) -> list:
+    picked = ev.picked
+    rules = [p for p in picked if p.doc.kind == "framework" and _RULE.search(p.cit.quote)]
+    best = max(rules or picked, key=lambda p: p.score)
+    blocks: list = [write_lead(None, best, numbers, f"{best.doc.title} says" if best.doc.kind == "framework" else
+                               f"{report_line(best.doc)}: inspectors found")]
+    rest = [p for p in picked if p is not best]
+    blocks += _by_document(rest, numbers, None)
+    return blocks
+
+
+def _passages(ev: Evidence, numbers: _Numbers, grade_citation) -> list:
+    best = max(ev.picked, key=lambda p: p.score)
+    intro = (f"{best.doc.title} says" if best.doc.kind == "framework" else
+             f"In {best.doc.local_authority} ({report_year(best.doc)}), inspectors found")
+    blocks: list = [write_lead(None, best, numbers, intro)]
+    blocks += _by_document([p for p in ev.picked if p is not best], numbers, None)
+    return blocks
+
+
+# ------------------------------------------------------------------------------------------- helpers
+
+def _rank(grade: str | None) -> int:
+    return grade_rank(grade) if grade else 99
+
+
+def _names(names: list[str]) -> str:
+    names = list(names)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _band(p: Picked) -> str | None:
+    grade = p.row.get("grade") or p.doc.judgements.get("overall_effectiveness")
+    if grade in STRONG_GRADES:
+        return "strong"
+    if grade in WEAK_GRADES:
+        return "weak"
+    return None
+
+
+def _wanted_stance(plan: str, grade: str | None, tone: str | None) -> str | None:
+    if tone:
+        return tone
+    if plan in ("why", "judgement"):
+        return "strength" if grade in STRONG_GRADES else "weakness" if grade in WEAK_GRADES else None
+    return None
+
+
+def _stance_order(plan: str, grade: str | None, tone: str | None) -> list[str]:
+    if tone == "weakness" or (plan == "why" and grade in WEAK_GRADES):
+        return ["weakness", "improvement", "strength", "neutral"]
+    if tone == "strength" or (plan == "why" and grade in STRONG_GRADES):
+        return ["strength", "weakness", "improvement", "neutral"]
+    return ["strength", "weakness", "improvement", "neutral"]
+
+
+def _best(pool: list[Picked], stance: str | None) -> Picked | None:
+    if not pool:
+        return None
+    matching = [p for p in pool if stance is None or p.stance == stance or (stance == "weakness" and p.stance == "improvement")]
+    return max(matching or pool, key=lambda p: p.score)
+
+
+def _quote(p: Picked, numbers: _Numbers, source: bool = False) -> Quote:
+    p.n = numbers.add(p.cit)
+    where = None
+    if source:
+        where = report_line(p.doc) if p.doc.kind == "report" else p.doc.title
+    return Quote(n=p.n, text=p.cit.quote, stance=p.stance, source=where)
+
+
+def _stance_groups(picked: list[Picked], order: list[str], numbers: _Numbers, source: str, doc_id: str) -> list:
+    out = []
+    for stance in order:
+        members = sorted((p for p in picked if (p.stance or "neutral") == stance), key=lambda p: -p.score)
+        if members:
+            out.append(QuoteGroup(label=LABELS[stance], source=source, doc_id=doc_id,
+                                  quotes=[_quote(p, numbers) for p in members]))
+    return out
+
+
+def _by_document(picked: list[Picked], numbers: _Numbers, label: str | None) -> list:
+    out = []
+    docs: dict[str, list[Picked]] = {}
+    for p in picked:
+        docs.setdefault(p.doc.doc_id, []).append(p)
+    ordered = sorted(docs.values(), key=lambda ps: (0 if ps[0].doc.kind == "report" else 1, -sort_date(ps[0].doc).toordinal()))
+    for ps in ordered:
+        ps.sort(key=lambda p: (p.row.get("ord", 0), p.cit.passage_start or 0))
+        out.append(QuoteGroup(label=label, source=report_line(ps[0].doc), doc_id=ps[0].doc.doc_id,
+                              quotes=[_quote(p, numbers) for p in ps]))
+    return out
+
+
+def _opening(ev: Evidence, doc: DocumentInfo, area: str, mine: list[Picked]) -> Picked | None:
+    """The sentence that opens the report's section on the area: it usually sums up the judgement."""
+    from assistant.answers import opening_sentence  # answers builds and verifies citations
+    found = opening_sentence(ev.index, doc, area)
+    if found is None:
+        return None
+    cit, row = found
+    for p in mine:
+        if p.cit.chunk_id == cit.chunk_id and p.cit.quote == cit.quote:
+            return p
+    return Picked(cit, doc, row, score=max((p.score for p in mine), default=1.0), stance=stance_of(row, doc, cit.quote))
+
+
+def _over_time(index: Index, focus: DocumentInfo, area: str, numbers: _Numbers, grade_citation) -> Table | None:
+    """The area's grade in each of the council's reports, oldest first (a trajectory)."""
+    mine = sorted((d for d in index.reports() if d.local_authority == focus.local_authority), key=sort_date)
+    if len(mine) < 2:
+        return None
+    rows = []
+    for doc in mine:
+        cit = grade_citation(doc, area) if doc.judgements.get(area) else None
+        rows.append(Row(cells=[fmt_date(report_date(doc)), doc.framework or "", grade_text(doc.judgements.get(area))],
+                        cites=[numbers.add(cit)] if cit is not None else []))
+    trail = " \u2192 ".join(f"{report_year(d)} {grade_text(d.judgements.get(area))}" for d in mine)
+    return Table(caption=f"{AREA_LABELS[area]} in {focus.local_authority}'s reports: {trail}",
+                 columns=["Published", "Framework", AREA_LABELS[area]], rows=rows)
+
+
+# ------------------------------------------------------------------------------------------- text
+
+def plain_text(blocks: list) -> str:
+    """The blocks as text: the CLI prints it and the JSON `answer` field carries it."""
+    out: list[str] = []
+    for b in blocks:
+        if b.kind == "lead":
+            out.append(" ".join(s.text + "".join(f" [{n}]" for n in s.cites) for s in b.sentences))
+        elif b.kind == "message":
+            out.append(b.text)
+        elif b.kind == "quotes":
+            out.append("")
+            head = ": ".join(x for x in (b.label, b.source) if x)
+            if head:
+                out.append(head)
+            for q in b.quotes:
+                where = f" ({q.source})" if q.source else ""
+                out.append(f"- \u201c{q.text}\u201d{where} [{q.n}]")
+        elif b.kind == "table":
+            out.append("")
+            out.append(b.caption)
+            out.append(" | ".join(b.columns))
+            for r in b.rows:
+                out.append(" | ".join(r.cells) + "".join(f" [{n}]" for n in r.cites))
+        elif b.kind == "follow_ups":
+            out.append("")
+            out.append("You could also ask:")
+            out += [f"- {q}" for q in b.questions]
+    return "\n".join(out).strip()
