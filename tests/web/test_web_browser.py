@@ -91,9 +91,9 @@ def ui(browser, assistant, fixture_corpus, tmp_path_factory):
 def test_ask_shows_a_cited_answer(ui):
     turn = ask(ui, QUESTION)
     assert turn.locator(".ia-quotes li").count() >= 1
-    assert turn.locator(".ia-quotes .ia-cite").first.inner_text() == "[1]"
+    assert turn.locator(".ia-lead .ia-cite").first.inner_text() == "[1]"  # the lead answers first, cited
     assert "Stoke-on-Trent" in turn.locator(".ia-filters").inner_text()
-    assert turn.locator(".ia-sources .ia-source").count() == turn.locator(".ia-quotes li").count()
+    assert turn.locator(".ia-sources .ia-source").count() >= turn.locator(".ia-quotes li").count()
     shot(ui.tab, "chat")
 
 
