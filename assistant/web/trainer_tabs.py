@@ -24,7 +24,7 @@ from assistant.trainer import (
     build_briefing, compare_councils, council_timeline, grade_chart, timeline_chart, write_handout,
 )
 from assistant.trainer.models import long_date
-from assistant.web import render
+from assistant.web import a11y, render
 from assistant.web.render import esc
 
 log = logging.getLogger(__name__)
@@ -67,6 +67,11 @@ TOOL_CSS = """
 
 # ------------------------------------------------------------------------------------------- rendering
 
+# A table wider than a phone scrolls sideways in this box: focusable and named, so that a keyboard can scroll it
+# too (WCAG 2.1.1; axe: scrollable-region-focusable).
+SCROLL_OPEN = '<div class="ia-scroll" tabindex="0" role="region" aria-label="Grades table">'
+
+
 def _key(q: Quote) -> tuple:
     return q.doc_id, q.page, q.text
 
@@ -104,6 +109,12 @@ def grade_chip(grade: str | None) -> str:
         return "\u2014"
     slug = re.sub(r"[^a-z]+", "-", grade.lower()).strip("-")
     return f'<span class="ia-grade ia-grade-{esc(slug)}">{esc(grade.capitalize())}</span>'
+
+
+def grade_chart_alt(b: Briefing) -> str:
+    """The briefing chart's text alternative: the numbers it draws (WCAG 1.1.1)."""
+    counts = "; ".join(f"{(g or 'no grade').capitalize()}: {int(n)}" for g, n in b.by_grade.items())
+    return f"Chart of the reports speaking to the theme, by grade. {counts}."
 
 
 def render_briefing(b: Briefing) -> tuple[str, list[Quote]]:
@@ -153,7 +164,7 @@ def _grades_table(reports, first_heading: str, label: Callable) -> str:
     for area in AREAS:
         rows.append(f"<tr><td>{esc(AREA_LABELS[area])}</td>"
                     + "".join(f"<td>{grade_chip(r.judgements.get(area))}</td>" for r in reports) + "</tr>")
-    return f'<div class="ia-scroll"><table>{head}{"".join(rows)}</table></div>'
+    return f'{SCROLL_OPEN}<table>{head}{"".join(rows)}</table></div>'
 
 
 def render_comparison(c: Comparison) -> tuple[str, list[Quote]]:
@@ -192,7 +203,7 @@ def render_timeline(t: Timeline) -> tuple[str, list[Quote]]:
             rows.append(f"<tr><td>{esc(long_date(r.published))}</td><td>{esc(inspected)}</td>"
                         f"<td>{esc(r.framework or chr(0x2014))}</td>"
                         + "".join(f"<td>{grade_chip(r.judgements.get(a))}</td>" for a in AREAS) + "</tr>")
-        out.append(f'<h4>Inspections</h4><div class="ia-scroll"><table>{head}{"".join(rows)}</table></div>')
+        out.append(f'<h4>Inspections</h4>{SCROLL_OPEN}<table>{head}{"".join(rows)}</table></div>')
     if t.theme:
         out.append(f"<h4>How inspectors wrote about \u201c{esc(t.theme)}\u201d</h4>")
         for r in t.reports:
@@ -244,6 +255,7 @@ class TrainerTabs:
         f = self.filter_values()
         years = [ANY] + [str(y) for y in f["years"]]
         with gr.Tab("Briefing", id="briefing"):
+            a11y.sr_heading("Theme briefing")
             gr.Markdown("What inspectors wrote about a theme across the indexed reports, strong reports against weak "
                         "ones, with what the framework documents expect. The filters here choose the reports (the side "
                         "panel\u2019s apply to chat questions only); leave one empty to use every report.")
@@ -280,6 +292,7 @@ class TrainerTabs:
             self.b_quotes = gr.State([])
             self.b_session = gr.State("")
         with gr.Tab("Compare", id="compare"):
+            a11y.sr_heading("Compare councils")
             gr.Markdown("Two to five councils side by side: the grades of each one\u2019s latest indexed report and, "
                         "given a theme, what each latest report says on it.")
             with gr.Row(equal_height=True):
@@ -293,6 +306,7 @@ class TrainerTabs:
                                  css_template=TOOL_CSS, padding=True, elem_id="ia-compare")
             self.c_quotes = gr.State([])
         with gr.Tab("Timeline", id="timeline"):
+            a11y.sr_heading("Council timeline")
             gr.Markdown("Every indexed inspection of one council in date order and, given a theme, how inspectors\u2019 "
                         "words on it changed.")
             with gr.Row(equal_height=True):
@@ -379,7 +393,7 @@ class TrainerTabs:
         if b.empty:
             return html, no_chart, off, off, quotes, session
         try:
-            chart = gr.Image(value=as_image(grade_chart(b)), visible=True)
+            chart = gr.Image(value=as_image(grade_chart(b)), visible=True, alt_text=grade_chart_alt(b))
         except Exception:
             log.exception("drawing the briefing chart failed")
             chart = no_chart
@@ -436,7 +450,9 @@ class TrainerTabs:
             return render.message(f"The timeline could not be built ({type(exc).__name__}). Please try again.", "error"), no_chart, []
         html, quotes = render_timeline(t)
         try:
-            chart = gr.Image(value=as_image(timeline_chart(t)), visible=True)
+            chart = gr.Image(value=as_image(timeline_chart(t)), visible=True,
+                             alt_text=f"Chart of the judgements at each inspection of {t.council}; "
+                                      "the Inspections table gives the same grades.")
         except Exception:
             log.exception("drawing the timeline chart failed")
             chart = no_chart

@@ -220,7 +220,7 @@ class _Tags(HTMLParser):
 RENDERER_TAGS = {"div", "article", "span", "p", "ul", "li", "q", "button", "h4", "details", "summary", "ol",
                  "strong", "mark", "b", "h3", "section", "table", "caption", "thead", "tbody", "tr", "th", "td"}
 RENDERER_ATTRS = {"class", "type", "title", "aria-label", "aria-busy", "aria-pressed", "id", "open", "data-action", "data-turn",
-                  "data-group", "data-n", "data-rating", "data-question", "scope"}
+                  "data-group", "data-n", "data-rating", "data-question", "scope", "role", "aria-level", "tabindex"}
 NASTY = st.lists(st.one_of(st.sampled_from(["<", ">", "&", '"', "'", "<script>", "</q>", "<!--", "]]>", "javascript:",
                                             "[1]", "[2]", "\u201d [1]", "&amp;", "&#60;", "\n", "`", "\\", "onerror=", " "]),
                            st.characters(codec="utf-8", exclude_categories=["Cs"])), max_size=30).map("".join)

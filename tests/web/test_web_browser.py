@@ -1,8 +1,11 @@
 """The real server driven by Debian's chromium: ask, open a citation, filter, give feedback, export, and
-check that the page never talks to any host but this server. Screenshots go to test-artifacts/
-(OFSTED_UPDATE_SCREENSHOTS=1 also copies them to docs/screenshots/ for the README)."""
+check that the page never talks to any host but this server; then its accessibility: axe-core over every tab at
+desktop and phone widths, the one H1, the skip link and the announcing of answers. Screenshots and axe's
+reports go to test-artifacts/ (OFSTED_UPDATE_SCREENSHOTS=1 also copies the screenshots to docs/screenshots/
+for the README)."""
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -26,6 +29,15 @@ ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-
 QUESTION = "What did inspectors say about supervision in Stoke-on-Trent?"
 ANSWER_TIMEOUT = 90_000  # ms; the first answer may load the embedder
 DOCS_SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+# axe-core, from the npm registry at the version package-lock.json pins (scripts/setup.sh runs `npm ci`).
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+# WCAG 2.0, 2.1 and 2.2 at levels A and AA, and axe's best practices (headings, landmarks): reported, but only a
+# serious or critical violation fails the test.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+FAILING_IMPACTS = ("serious", "critical")
+# Selectors of Gradio's own markup that axe may not check, each with the reason it cannot be fixed from this
+# side (CSS, attributes set by assistant/web/a11y.py). None today: everything axe found was fixed.
+AXE_EXCLUDE: list[str] = []
 
 
 def shot(tab, name: str, full_page: bool = False) -> None:
@@ -61,13 +73,26 @@ def open_ui(browser, url: str) -> SimpleNamespace:
 
 def ask(ui, question: str) -> object:
     """Ask and wait until the answer is complete; returns the new turn's locator."""
-    n = ui.tab.locator(".ia-turn").count()
-    ui.tab.get_by_role("tab", name="Chat").click()
-    ui.tab.fill("#ia-question textarea", question)
-    ui.tab.click("#ia-ask")
-    turn = ui.tab.locator(f'.ia-turn[data-turn="{n}"]')
+    return ask_on(ui.tab, question)
+
+
+def ask_on(tab, question: str) -> object:
+    n = tab.locator(".ia-turn").count()
+    tab.get_by_role("tab", name="Chat").click()
+    tab.fill("#ia-question textarea", question)
+    tab.click("#ia-ask")
+    turn = tab.locator(f'.ia-turn[data-turn="{n}"]')
     turn.locator(".ia-foot").wait_for(timeout=ANSWER_TIMEOUT)
     return turn
+
+
+def open_tab(tab, name: str) -> None:
+    """Click a tab by its name; on a phone, tabs that do not fit sit behind the "..." menu."""
+    button = tab.locator(".tab-container").get_by_role("tab", name=name)
+    if not button.is_visible():
+        tab.locator(".overflow-menu > button").click()
+        button = tab.locator(".overflow-dropdown button", has_text=name)
+    button.click()
 
 
 def foreign_requests(ui) -> list[str]:
@@ -185,11 +210,7 @@ def test_on_a_phone_the_filters_start_closed_and_every_tab_fits(ui, browser):
         assert hit, "the question box is covered"
         shot(tab, "phone-chat", full_page=True)
         for name in ("Source", "Library", "Briefing", "Compare", "Timeline"):
-            button = tab.locator(".tab-container").get_by_role("tab", name=name)
-            if not button.is_visible():  # tabs that do not fit sit behind the "..." menu
-                tab.locator(".overflow-menu > button").click()
-                button = tab.locator(".overflow-dropdown button", has_text=name)
-            button.click()
+            open_tab(tab, name)
             tab.wait_for_timeout(500)
             assert tab.evaluate("document.documentElement.scrollWidth") <= 390 + 2, f"{name} is wider than the phone"
             shot(tab, f"phone-{name.lower()}", full_page=True)
@@ -208,6 +229,202 @@ def test_the_page_talks_only_to_the_local_server(ui):
     assert ui.requests, "no requests recorded"
     assert foreign_requests(ui) == []
     assert ui.dialogs == []
+
+
+# ------------------------------------------------------------------------------------------- accessibility
+# WCAG 2.2 AA. assistant/web/a11y.py holds the fixes; README "Accessibility" says what is checked.
+
+@pytest.fixture(scope="module")
+def axe_script() -> Path:
+    if not AXE.exists():  # a failure, never a skip: a missing install must not pass for an accessible page
+        pytest.fail(f"axe-core is not installed ({AXE.relative_to(AXE.parents[2])} is missing): "
+                    "run `npm ci` in the repository (scripts/setup.sh does)")
+    return AXE
+
+
+def settle(tab) -> None:
+    """Wait until no transition or animation runs: a result fading in has not its final colours yet."""
+    tab.wait_for_function("document.getAnimations().every(a => a.playState !== 'running')", timeout=10_000)
+
+
+def axe_violations(tab, axe: Path) -> list[dict]:
+    settle(tab)
+    if not tab.evaluate("typeof window.axe === 'object'"):
+        tab.add_script_tag(path=str(axe))
+    context = {"exclude": [[s] for s in AXE_EXCLUDE]} if AXE_EXCLUDE else None
+    return tab.evaluate("""([context, tags]) => axe.run(context || document,
+        {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']}).then(r => r.violations)""",
+                        [context, AXE_TAGS])
+
+
+def pick_option(tab, box: str, typed: str, name: str) -> None:
+    tab.click(f"{box} input")
+    tab.keyboard.type(typed)
+    tab.locator(f'{box} [role="option"][aria-label="{name}"]').click()
+    tab.keyboard.press("Escape")
+
+
+def visit_every_tab(tab, check) -> None:
+    """Each tab in a state that shows its content: an answer, its cited page, the library, and a result of each
+    trainer tool (their quotes, tables and charts). `check(name)` runs on each."""
+    ask_on(tab, QUESTION)
+    tab.locator("#ia-feedback-panel").get_by_text("Feedback on an answer").click()  # its inputs too
+    check("chat")
+    tab.locator('.ia-turn[data-turn="0"] .ia-quotes .ia-cite').first.click()
+    tab.locator("#ia-page-text mark").wait_for(timeout=30_000)
+    tab.locator("#ia-page-image img").wait_for(timeout=30_000, state="attached")
+    check("source")
+    open_tab(tab, "Library")
+    tab.locator("#ia-documents", has_text="Norfolk").wait_for(timeout=10_000)
+    check("library")
+    open_tab(tab, "Briefing")
+    tab.locator("#ia-briefing-theme textarea, #ia-briefing-theme input").fill("supervision")
+    tab.click("#ia-briefing-build")
+    tab.locator("#ia-briefing .ia-briefing-result").wait_for(timeout=60_000)
+    tab.locator("#ia-briefing-chart img").wait_for(timeout=30_000, state="attached")
+    check("briefing")
+    open_tab(tab, "Compare")
+    pick_option(tab, "#ia-compare-councils", "Stoke", "Stoke-on-Trent")
+    pick_option(tab, "#ia-compare-councils", "Norf", "Norfolk")
+    tab.locator("#ia-compare-theme textarea, #ia-compare-theme input").fill("supervision")
+    tab.click("#ia-compare-run")
+    tab.locator("#ia-compare .ia-compare-result").wait_for(timeout=60_000)
+    check("compare")
+    open_tab(tab, "Timeline")
+    pick_option(tab, "#ia-timeline-council", "Stoke", "Stoke-on-Trent")
+    tab.locator("#ia-timeline-theme textarea, #ia-timeline-theme input").fill("supervision")
+    tab.click("#ia-timeline-run")
+    tab.locator("#ia-timeline .ia-timeline-result").wait_for(timeout=60_000)
+    tab.locator("#ia-timeline-chart img").wait_for(timeout=30_000, state="attached")
+    check("timeline")
+
+
+def write_axe_report(name: str, found: dict[str, list[dict]]) -> None:
+    """Every violation, whatever its impact, to test-artifacts/axe-NAME.json and a readable axe-NAME.txt."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    slim = {where: [{"id": v["id"], "impact": v["impact"], "help": v["help"], "helpUrl": v["helpUrl"],
+                     "nodes": [{"target": n["target"], "html": n["html"][:300], "summary": n.get("failureSummary", "")}
+                               for n in v["nodes"]]} for v in vs] for where, vs in found.items()}
+    (ARTIFACTS / f"axe-{name}.json").write_text(json.dumps(slim, indent=1), encoding="utf-8")
+    lines = [f"axe-core {AXE_TAGS} on the {name} page; failing impacts: {', '.join(FAILING_IMPACTS)}"]
+    for where, vs in slim.items():
+        lines.append(f"{where}: " + ("no violation" if not vs else f"{len(vs)} rule(s) violated"))
+        for v in vs:
+            targets = ", ".join(" ".join(n["target"]) for n in v["nodes"][:5])
+            lines.append(f"  {v['id']} ({v['impact']}, {len(v['nodes'])} node(s)): {v['help']} -- {targets}")
+    (ARTIFACTS / f"axe-{name}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines))
+
+
+VIEWS = {
+    "desktop": dict(viewport={"width": 1400, "height": 1000}),
+    "phone": dict(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True),
+    # The theme's dark colours are set apart from its light ones (a11y.THEME_COLOURS and CSS): checked too.
+    "desktop-dark": dict(viewport={"width": 1400, "height": 1000}, color_scheme="dark"),
+}
+
+
+@pytest.mark.parametrize("view", list(VIEWS))
+def test_axe_finds_no_serious_or_critical_violation_on_any_tab(ui, browser, axe_script, view):
+    context = browser.new_context(**VIEWS[view])
+    found: dict[str, list[dict]] = {}
+    try:
+        tab = context.new_page()
+        tab.goto(ui.url)
+        tab.wait_for_selector("#ia-question textarea")
+        if view == "phone":
+            tab.wait_for_function("!document.querySelector('.sidebar.open')", timeout=10_000)
+        else:
+            assert tab.evaluate("document.documentElement.classList.contains('dark') || "
+                                "document.body.classList.contains('dark')") == view.endswith("dark")
+
+        def check(where):
+            found[where] = axe_violations(tab, axe_script)
+
+        check("welcome")
+        visit_every_tab(tab, check)
+        if view == "phone":  # the filters panel, which covers the whole screen there
+            tab.get_by_role("button", name="Toggle Sidebar").click()
+            tab.locator(".sidebar.open").wait_for(timeout=5_000)
+            check("filters")
+    finally:
+        context.close()
+        write_axe_report(view, found)
+    failing = [f"{where}: {v['id']} ({v['impact']}): {v['help']} at "
+               + "; ".join(" ".join(n["target"]) for n in v["nodes"][:5])
+               for where, vs in found.items() for v in vs if v["impact"] in FAILING_IMPACTS]
+    assert not failing, f"axe-core found {len(failing)} serious or critical violation(s) ({view}):\n" + "\n".join(failing)
+
+
+def test_the_page_has_exactly_one_h1(ui):
+    headings = ui.tab.locator("h1, [role='heading'][aria-level='1']")
+    assert headings.count() == 1 and headings.inner_text() == "Inspection Assistant"
+
+
+def test_the_first_tab_press_lands_on_a_skip_link_to_the_question_box(ui, browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        tab = context.new_page()
+        tab.goto(ui.url)
+        tab.wait_for_selector("#ia-question textarea")
+        tab.wait_for_selector("#ia-skip", state="attached")
+        tab.keyboard.press("Tab")
+        assert tab.evaluate("document.activeElement.id") == "ia-skip"
+        box = tab.locator("#ia-skip").bounding_box()  # shown once it has the focus (WCAG 2.4.7)
+        assert box and box["y"] >= 0 and box["width"] > 50
+        ARTIFACTS.mkdir(exist_ok=True)
+        tab.screenshot(path=str(ARTIFACTS / "skip-link.png"))
+        tab.keyboard.press("Enter")
+        tab.wait_for_function("document.activeElement?.closest('#ia-question') !== null", timeout=5_000)
+        assert tab.evaluate("document.activeElement.tagName") == "TEXTAREA"
+        # From another tab, the link opens Chat first.
+        open_tab(tab, "Library")
+        tab.focus("#ia-skip")
+        tab.keyboard.press("Enter")
+        tab.wait_for_function("document.activeElement?.closest('#ia-question') !== null", timeout=5_000)
+        assert tab.get_by_role("tab", name="Chat").get_attribute("aria-selected") == "true"
+    finally:
+        context.close()
+
+
+def test_new_answers_are_announced_politely(ui):
+    live = ui.tab.locator("#ia-answer-live")
+    assert live.get_attribute("aria-live") == "polite" and live.get_attribute("role") == "status"
+    # In the Chat tab, beside the conversation, not inside it: the conversation is re-rendered whole at each step.
+    assert ui.tab.locator("#ia-conversation #ia-answer-live").count() == 0
+    assert live.evaluate("e => e.closest('[role=tabpanel]') !== null")
+    turn = ask(ui, "What did inspectors say about care leavers in Norfolk?")
+    n = int(turn.get_attribute("data-turn")) + 1
+    lead = " ".join(turn.locator(".ia-lead, .ia-notfound").first.inner_text().split())
+    ui.tab.wait_for_function("n => document.getElementById('ia-answer-live').textContent.startsWith(`Answer ${n}:`)",
+                             arg=n, timeout=5_000)
+    said = live.inner_text()
+    assert lead in said, (lead, said)
+    assert len(said) < len(turn.inner_text()) / 2  # a line, not the whole answer again
+
+
+def test_the_lines_that_were_too_pale_reach_4_5_to_1(ui):
+    """The section/page lines, "Filters in force" and the citation numbers were 1.9:1 and 2.8:1 (issue 16)."""
+    ui.tab.get_by_role("tab", name="Chat").click()
+    if not ui.tab.locator(".ia-turn .ia-where").count():
+        ask(ui, QUESTION)
+    ratios = ui.tab.evaluate("""() => {
+      const rgb = (c) => c.match(/[\\d.]+/g).map(Number);
+      const lum = ([r, g, b]) => [r, g, b].map(v => (v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4)
+                                          .reduce((s, v, i) => s + v * [0.2126, 0.7152, 0.0722][i], 0);
+      const background = (e) => {
+        for (; e; e = e.parentElement) { const c = rgb(getComputedStyle(e).backgroundColor); if (c.length < 4 || c[3] > 0) return c; }
+        return [255, 255, 255];
+      };
+      const out = {};
+      for (const sel of ['.ia-where', '.ia-filters', '.ia-quotes .ia-cite', '.ia-sources .ia-cite', '.ia-foot']) {
+        const e = document.querySelector(`#ia-conversation ${sel}`);
+        const [a, b] = [lum(rgb(getComputedStyle(e).color)), lum(background(e))];
+        out[sel] = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+      }
+      return out;
+    }""")
+    assert all(r >= 4.5 for r in ratios.values()), ratios
 
 
 def test_injected_html_in_a_document_is_shown_as_text(browser, injection_index, tmp_path):

@@ -23,6 +23,8 @@ def _ask(page, question, turns=(), **filters):
 
 def test_ui_filters():
     assert ui_filters([], "any", "any", "both", "any", "any") == {}
+    # Enter in the empty council box (a keyboard user's way) adds "": no council filter, not "No indexed report is for ."
+    assert ui_filters(["", " "], "any", "any", "both", "any", "any") == {}
     assert ui_filters(["Norfolk"], "2026", "2019", "report", "children_in_care", "good") == {
         "local_authority": ["Norfolk"], "year_from": 2019, "year_to": 2026, "kind": "report",
         "area": "children_in_care", "grade": "good"}
