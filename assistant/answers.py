@@ -10,8 +10,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.config import Settings
-from assistant.domain import AREAS
-from assistant.domain import sort_date
+from assistant.domain import AREAS, sort_date
 from assistant.index import Index
 from assistant.models import Citation, DocumentInfo
 from assistant.query import Understanding, topic_concepts
@@ -201,15 +200,22 @@ def build_citations(index: Index, chosen: list[Candidate]) -> list[tuple[Candida
     """Citations for the chosen sentences, newest report first; unverifiable sentences are dropped."""
     out: list[tuple[Candidate, Citation]] = []
     for cand in chosen:
-        row = cand.hit.row
-        page, page_text = page_slice(index, row, cand.start, cand.end)
-        if not verify_quote(cand.text, row["text"], page_text):
-            continue
-        _, cs, ce = locate(row, cand.start, cand.end)
-        cit = make_citation(0, cand.doc, row, page, cand.text, cand.hit.score, cs, ce)
-        cit.passage_start, cit.passage_end = cand.start, cand.end
-        out.append((cand, cit))
+        cit = cite_span(index, cand.doc, cand.hit.row, cand.start, cand.end, cand.hit.score)
+        if cit is not None:
+            out.append((cand, cit))
     return out
+
+
+def cite_span(index: Index, doc: DocumentInfo, row: dict, start: int, end: int, score: float) -> Citation | None:
+    """The citation of chunk text [start, end) when it passes the verbatim check on its page, else None."""
+    text = row["text"][start:end]
+    page, page_text = page_slice(index, row, start, end)
+    if not verify_quote(text, row["text"], page_text):
+        return None
+    _, cs, ce = locate(row, start, end)
+    cit = make_citation(0, doc, row, page, text, score, cs, ce)
+    cit.passage_start, cit.passage_end = start, end
+    return cit
 
 
 def make_citation(n: int, doc: DocumentInfo, row: dict, page: int, quote: str, score: float,
@@ -289,14 +295,10 @@ def _verified_span(index: Index, cand: Candidate, start: int, end: int) -> tuple
     lead = len(row["text"][start:end]) - len(row["text"][start:end].lstrip())
     start += lead
     end = start + len(text)
-    page, page_text = page_slice(index, row, start, end)
-    if junk_reason(text) or not verify_quote(text, row["text"], page_text):
+    cit = None if junk_reason(text) else cite_span(index, cand.doc, row, start, end, cand.hit.score)
+    if cit is None:
         return None
-    _, cs, ce = locate(row, start, end)
-    merged = Candidate(cand.hit, cand.doc, text, start, end, cand.score, cand.matched)
-    cit = make_citation(0, cand.doc, row, page, text, cand.hit.score, cs, ce)
-    cit.passage_start, cit.passage_end = start, end
-    return merged, cit
+    return Candidate(cand.hit, cand.doc, text, start, end, cand.score, cand.matched), cit
 
 
 def opening_sentence(index: Index, doc: DocumentInfo, area: str) -> tuple[Citation, dict] | None:
@@ -305,13 +307,9 @@ def opening_sentence(index: Index, doc: DocumentInfo, area: str) -> tuple[Citati
         if row.get("area") != area or not row.get("paragraph"):
             continue
         for sentence in quotable_sentences(row["text"], capitalised=True):
-            page, page_text = page_slice(index, row, sentence.start, sentence.end)
-            if junk_reason(sentence.text) or not verify_quote(sentence.text, row["text"], page_text):
-                continue
-            _, cs, ce = locate(row, sentence.start, sentence.end)
-            cit = make_citation(0, doc, row, page, sentence.text, 1.0, cs, ce)
-            cit.passage_start, cit.passage_end = sentence.start, sentence.end
-            return cit, row
+            cit = None if junk_reason(sentence.text) else cite_span(index, doc, row, sentence.start, sentence.end, 1.0)
+            if cit is not None:
+                return cit, row
         return None
     return None
 
@@ -345,13 +343,10 @@ def reports_discussing(index: Index, u: Understanding, retriever, pool: int = 15
     return len(discussing), len(reports)
 
 
-
 def reasons(index: Index, doc: DocumentInfo, area: str, wanted: str, limit: int = 6) -> list[tuple[Candidate, Citation]]:
     """The report's reasons for a judgement: its sentences of the wanted stance ("weakness" for a poor grade,
     "strength" for a good one) in the area's own section (for overall effectiveness, the summary before the
     first area section), then its "what needs to improve" items, in the report's order."""
-    from assistant.retrieval import Hit
-
     found: list[tuple[Candidate, Citation]] = []
     improvements: list[tuple[Candidate, Citation]] = []
     in_summary = True
@@ -367,12 +362,9 @@ def reasons(index: Index, doc: DocumentInfo, area: str, wanted: str, limit: int 
             bucket = improvements if stance == "improvement" else found if stance == wanted else None
             if bucket is None or len(bucket) >= limit or junk_reason(sentence.text):
                 continue
-            page, page_text = page_slice(index, row, sentence.start, sentence.end)
-            if not verify_quote(sentence.text, row["text"], page_text):
+            cit = cite_span(index, doc, row, sentence.start, sentence.end, 1.0)
+            if cit is None:
                 continue
-            _, cs, ce = locate(row, sentence.start, sentence.end)
-            cit = make_citation(0, doc, row, page, sentence.text, 1.0, cs, ce)
-            cit.passage_start, cit.passage_end = sentence.start, sentence.end
             score = 1.0 - 0.01 * (len(found) + len(improvements))  # the report's order: its summary comes first
             hit = Hit(chunk_id=row["chunk_id"], score=1.0, row=row)
             bucket.append((Candidate(hit, doc, sentence.text, sentence.start, sentence.end, score, frozenset()), cit))

@@ -193,13 +193,22 @@ class Assistant:
         verified = reasons(self.index, doc, area, wanted)
         if not verified:
             return None
+        ans = self._composed(u, verified, "why", started, notices)
+        ans.retrieved = [c.chunk_id for c in ans.citations if c.chunk_id]
+        return ans
+
+    def _composed(self, u: Understanding, verified, plan: str | None, started: float, notices: list[str],
+                  retriever: Retriever | None = None) -> Answer:
+        """The answer composed from verified quotes (`plan` None: chosen from the kinds of documents quoted)."""
         picked = [Picked(cit, cand.doc, cand.hit.row, cand.score, stance_of(cand.hit.row, cand.doc, cit.quote))
                   for cand, cit in verified]
-        ev = Evidence(self.index, u, picked, "why")
-        made = compose(ev, lambda d, a: grade_citation(self.index, d, a), suggest)
+        plan = plan or plan_for(u, {p.doc.kind for p in picked})
+        discussing = (reports_discussing(self.index, u, retriever)
+                      if retriever is not None and plan in ("theme", "good_practice") else None)
+        made = compose(Evidence(self.index, u, picked, plan, discussing),
+                       lambda doc, area: grade_citation(self.index, doc, area), suggest)
         ans = self._answer(u.question, plain_text(made.blocks), False, made.citations, u.filters, started, notices)
-        ans.blocks, ans.plan = made.blocks, "why"
-        ans.retrieved = [c.chunk_id for c in made.citations if c.chunk_id]
+        ans.blocks, ans.plan = made.blocks, plan
         return ans
 
     def _passages(self, u: Understanding, started: float, notices: list[str]) -> Answer:
@@ -252,15 +261,7 @@ class Assistant:
             ans.retrieved = [h.chunk_id for h in hits]
             ans.evidence = strength
             return ans
-        verified = with_qualifiers(self.index, verified)
-        picked = [Picked(cit, cand.doc, cand.hit.row, cand.score, stance_of(cand.hit.row, cand.doc, cit.quote))
-                  for cand, cit in verified]
-        plan = plan_for(u, {p.doc.kind for p in picked})
-        discussing = reports_discussing(self.index, u, retriever) if plan in ("theme", "good_practice") else None
-        ev = Evidence(self.index, u, picked, plan, discussing)
-        made = compose(ev, lambda doc, area: grade_citation(self.index, doc, area), suggest)
-        ans = self._answer(u.question, plain_text(made.blocks), False, made.citations, u.filters, started, notices)
-        ans.blocks, ans.plan = made.blocks, plan
+        ans = self._composed(u, with_qualifiers(self.index, verified), None, started, notices, retriever)
         ans.retrieved = [h.chunk_id for h in hits]
         ans.evidence = strength
         return ans

@@ -24,6 +24,7 @@ from assistant.domain import (
     report_year,
     sort_date,
 )
+from assistant.answers import opening_sentence
 from assistant.index import Index
 from assistant.models import Citation, DocumentInfo, FollowUps, Lead, Quote, QuoteGroup, Row, Sentence, Table
 from assistant.query import Understanding, topic_concepts
@@ -59,7 +60,6 @@ _GOOD_PRACTICE = re.compile(r"\bwhat (?:does|do|would) (?:good|outstanding|effec
 # A sentence stating a rule: a duty, a number or a time limit.
 _RULE = re.compile(r"\b(?:must|should|within|no later than|at least|working days?|hours?|days?|weeks?|months?|"
                    r"is required|are required|duty|statutory|responsible for)\b|\b\d+\b", re.I)
-_QUALIFIER = re.compile(r"^\W*(?:however|but|although|though|nevertheless|nonetheless|yet|despite|that said|even so)\b", re.I)
 
 
 def plan_for(u: Understanding, kinds: set[str]) -> str:
@@ -430,7 +430,6 @@ def _by_document(picked: list[Picked], numbers: _Numbers, label: str | None) -> 
 
 def _opening(ev: Evidence, doc: DocumentInfo, area: str, mine: list[Picked]) -> Picked | None:
     """The sentence that opens the report's section on the area: it usually sums up the judgement."""
-    from assistant.answers import opening_sentence  # answers builds and verifies citations
     found = opening_sentence(ev.index, doc, area)
     if found is None:
         return None

@@ -139,15 +139,9 @@ def answer_fact(index: Index, u: Understanding, kind: str) -> FactAnswer | None:
         return _answer_inspected(index, u)
     sentences: list[Sentence] = []
     tables: list[Table] = []
-    citations: list[Citation] = []
+    numbered = _Cites()
+    cite = numbered.add
     facts: list[dict] = []
-
-    def cite(cit: Citation | None) -> list[int]:
-        if cit is None:
-            return []
-        cit.n = len(citations) + 1
-        citations.append(cit)
-        return [cit.n]
 
     for la in u.filters.local_authority:
         doc = _pick_report(index, la, years)
@@ -202,7 +196,6 @@ def answer_fact(index: Index, u: Understanding, kind: str) -> FactAnswer | None:
                     facts.append({"kind": "grade", "area": area, "value": grade, "doc_id": doc.doc_id})
             else:
                 first = next((a for a in areas if doc.judgements.get(a)), areas[0])
-                row_cites: list[int] = []
                 table = _judgement_table(index, doc, areas, cite)
                 row_cites = next((r.cites for r in table.rows if r.cites), [])
                 sentences.append(Sentence(text=f"{head}: {AREA_LABELS[first].lower()}: {doc.judgements.get(first)}.",
@@ -214,9 +207,9 @@ def answer_fact(index: Index, u: Understanding, kind: str) -> FactAnswer | None:
         return None
     blocks = [Lead(sentences=sentences), *tables]
     if not facts:
-        return FactAnswer(plain_text(blocks), citations, {"kind": kind, "value": None}, blocks)
+        return FactAnswer(plain_text(blocks), numbered.citations, {"kind": kind, "value": None}, blocks)
     fact = facts[0] if len(facts) == 1 else {"kind": kind, "value": facts[0]["value"], "values": facts}
-    return FactAnswer(plain_text(blocks), citations, fact, blocks)
+    return FactAnswer(plain_text(blocks), numbered.citations, fact, blocks)
 
 
 def _judgement_table(index: Index, doc: DocumentInfo, areas: list[str], cite) -> Table:
