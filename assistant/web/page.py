@@ -106,6 +106,10 @@ CSS = """
 .ia-doc { margin: 10px 0 4px; font-size: 14px; }
 .ia-quotes { margin: 0 0 6px 18px; padding: 0; }
 .ia-quotes li { margin: 4px 0; }
+.ia-table { border-collapse: collapse; margin: 6px 0; }
+.ia-table caption { caption-side: top; text-align: left; font-weight: 600; padding: 4px 0; }
+.ia-table th, .ia-table td { padding: 4px 10px; }
+.ia-followup { font: inherit; font-weight: normal; text-align: left; cursor: pointer; }
 .ia-cite, .ia-cite-sample { font: inherit; font-size: 12px; padding: 0 4px; margin: 0 1px; cursor: pointer;
           border: 1px solid var(--color-accent); color: var(--color-accent); background: transparent; border-radius: 4px; }
 .ia-cite:hover, .ia-cite:focus { background: var(--color-accent-soft); }
