@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from assistant.config import Settings
 from assistant.domain import AREAS, sort_date
 from assistant.index import Index
-from assistant.models import Citation, DocumentInfo
+from assistant.models import Citation, DocumentInfo, Filters
 from assistant.query import Understanding, topic_concepts
-from assistant.retrieval import Hit
+from assistant.retrieval import Hit, Retriever
 from assistant.quality import junk_reason
 from assistant.stance import IMPROVEMENT_SECTION, classify
 from assistant.text import (
@@ -314,33 +314,41 @@ def opening_sentence(index: Index, doc: DocumentInfo, area: str) -> tuple[Citati
     return None
 
 
-def reports_discussing(index: Index, u: Understanding, retriever, pool: int = 1500) -> tuple[int, int] | None:
-    """(indexed reports in scope that discuss the question's topic, reports in scope).
-
-    A report discusses it when one of its passages names every telling concept of the question (words in more
-    than about a third of passages, "care" or "children", count only when present). Keyword search finds the
-    candidates: a passage without the words cannot name them."""
-    keyword = index.keyword()
+def topic_wanted(index: Index, u: Understanding) -> list[set[str]]:
+    """The telling concepts of the question's topic, as stemmed phrases: words in more than about a third of
+    passages ("care", "children") are dropped unless nothing else is left."""
     wanted = concepts(Understanding(u.question, u.search_text, u.dense_text, u.filters, concepts=topic_concepts(u)))
-    if keyword is None or not wanted:
+    if not wanted:
+        return []
+    weights = concept_weights(index, wanted)
+    return [c for c, w in zip(wanted, weights) if w >= UBIQUITOUS_IDF] or wanted
+
+
+def documents_discussing(index: Index, u: Understanding, doc_ids: set[str], pool: int) -> set[str]:
+    """The documents among `doc_ids` with a passage naming every telling concept of the question's topic.
+    Keyword search finds the candidates: a passage without the words cannot name them."""
+    keyword = index.keyword()
+    telling = topic_wanted(index, u)
+    if keyword is None or not telling or not doc_ids:
+        return set()
+    topic = " ".join(c[0] for c in topic_concepts(u)) or u.search_text
+    found = keyword.search(topic, pool, Retriever(index).mask(Filters(), doc_ids))
+    out: set[str] = set()
+    for row in index.store.chunks_by_id([cid for cid, _ in found]).values():
+        if row["doc_id"] not in out and len(match_concepts((row.get("context") or "") + " " + row["text"], telling)) == len(telling):
+            out.add(row["doc_id"])
+    return out
+
+
+def reports_discussing(index: Index, u: Understanding, retriever, pool: int = 1500) -> tuple[int, int] | None:
+    """(indexed reports in scope that discuss the question's topic, reports in scope)."""
+    if not topic_wanted(index, u):
         return None
-    scope = u.filters.model_copy(update={"kind": "report"})
-    allowed = retriever.allowed_docs(scope)
-    reports = [d for d in index.reports() if allowed is None or d.doc_id in allowed]
+    allowed = retriever.allowed_docs(u.filters.model_copy(update={"kind": "report"}))
+    reports = {d.doc_id for d in index.reports() if allowed is None or d.doc_id in allowed}
     if not reports:
         return None
-    weights = concept_weights(index, wanted)
-    telling = [c for c, w in zip(wanted, weights) if w >= UBIQUITOUS_IDF] or wanted
-    mask = retriever.mask(scope, allowed if allowed is not None else {d.doc_id for d in reports})
-    found = keyword.search(u.search_text, pool, mask)
-    rows = index.store.chunks_by_id([cid for cid, _ in found])
-    discussing = set()
-    for row in rows.values():
-        if row["doc_id"] in discussing:
-            continue
-        if len(match_concepts((row.get("context") or "") + " " + row["text"], telling)) == len(telling):
-            discussing.add(row["doc_id"])
-    return len(discussing), len(reports)
+    return len(documents_discussing(index, u, reports, pool)), len(reports)
 
 
 def reasons(index: Index, doc: DocumentInfo, area: str, wanted: str, limit: int = 6) -> list[tuple[Candidate, Citation]]:

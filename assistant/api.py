@@ -193,7 +193,7 @@ class Assistant:
         verified = reasons(self.index, doc, area, wanted)
         if not verified:
             return None
-        ans = self._composed(u, verified, "why", started, notices)
+        ans = self._composed(u, with_qualifiers(self.index, verified), "why", started, notices)
         ans.retrieved = [c.chunk_id for c in ans.citations if c.chunk_id]
         return ans
 

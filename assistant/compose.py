@@ -24,7 +24,7 @@ from assistant.domain import (
     report_year,
     sort_date,
 )
-from assistant.answers import opening_sentence
+from assistant.answers import match_concepts, opening_sentence, topic_wanted
 from assistant.index import Index
 from assistant.models import Citation, DocumentInfo, FollowUps, Lead, Quote, QuoteGroup, Row, Sentence, Table
 from assistant.query import Understanding, topic_concepts
@@ -57,6 +57,7 @@ _JUDGEMENT = re.compile(
 _GOOD_PRACTICE = re.compile(r"\bwhat (?:does|do|would) (?:good|outstanding|effective|strong)\b.*\blook like\b"
                             r"|\bgood practice\b|\bwhat good looks like\b|\bexamples? of (?:good|strong|effective)\b"
                             r"|\bbest practice\b|\boutstanding practice\b", re.I)
+_WHOLE = re.compile(r"[.!?][\"”’)]?\s*$")
 # A sentence stating a rule: a duty, a number or a time limit.
 _RULE = re.compile(r"\b(?:must|should|within|no later than|at least|working days?|hours?|days?|weeks?|months?|"
                    r"is required|are required|duty|statutory|responsible for)\b|\b\d+\b", re.I)
@@ -110,8 +111,8 @@ class Composition:
     citations: list[Citation] = field(default_factory=list)
 
 
-class _Numbers:
-    """Citation numbers in reading order; one number per paragraph quoted (the same quote is one source)."""
+class Numbers:
+    """Citation numbers in reading order; the same quote of one place is one source, whatever cites it."""
 
     def __init__(self):
         self.citations: list[Citation] = []
@@ -124,6 +125,10 @@ class _Numbers:
             self.citations.append(cit)
             self._by_key[key] = cit.n
         return self._by_key[key]
+
+    def cite(self, cit: Citation | None) -> list[int]:
+        """The markers for a sentence or a table row: none when no line was found to cite."""
+        return [] if cit is None else [self.add(cit)]
 
 
 def stance_of(row: dict, doc: DocumentInfo, text: str) -> str | None:
@@ -166,7 +171,7 @@ def report_line(doc: DocumentInfo, area: str | None = None) -> str:
 def compose(ev: Evidence, grade_citation, follow_ups=None) -> Composition:
     """Blocks for the plan. `grade_citation(doc, area)` cites a judgement-table line (facts.grade_citation);
     `follow_ups(ev, blocks)` suggests questions (followups.suggest)."""
-    numbers = _Numbers()
+    numbers = Numbers()
     composer = {
         "council": _council, "judgement": _council, "why": _council, "compare": _compare,
         "theme": _theme, "good_practice": _theme, "framework": _framework, "passages": _passages,
@@ -181,7 +186,7 @@ def compose(ev: Evidence, grade_citation, follow_ups=None) -> Composition:
 
 # ------------------------------------------------------------------------------------------- the lead
 
-def write_lead(first: Sentence | None, best: Picked | None, numbers: _Numbers, intro: str = "Inspectors found") -> Lead:
+def write_lead(first: Sentence | None, best: Picked | None, numbers: Numbers, intro: str = "Inspectors found") -> Lead:
     """One or two complete sentences: a stated fact (a judgement, a count) and the best verified quote."""
     sentences = [first] if first is not None else []
     if best is not None:
@@ -192,7 +197,7 @@ def write_lead(first: Sentence | None, best: Picked | None, numbers: _Numbers, i
     return Lead(sentences=sentences)
 
 
-def _judgement_sentence(doc: DocumentInfo, area: str, numbers: _Numbers, grade_citation) -> Sentence:
+def _judgement_sentence(doc: DocumentInfo, area: str, numbers: Numbers, grade_citation) -> Sentence:
     cit = grade_citation(doc, area)
     cites = [numbers.add(cit)] if cit is not None else []
     grade = doc.judgements.get(area)
@@ -205,29 +210,37 @@ def _judgement_sentence(doc: DocumentInfo, area: str, numbers: _Numbers, grade_c
 
 # ------------------------------------------------------------------------------------------- plans
 
-def _council(ev: Evidence, numbers: _Numbers, grade_citation) -> list:
+def _council(ev: Evidence, numbers: Numbers, grade_citation) -> list:
     picked = ev.picked
     reports = sorted({p.doc.doc_id: p.doc for p in picked if p.doc.kind == "report"}.values(), key=sort_date, reverse=True)
     if not reports:
         return _passages(ev, numbers, grade_citation)
     focus = reports[0]
-    area = area_of(ev.u, [p for p in picked if p.doc.doc_id == focus.doc_id])
-    grade = focus.judgements.get(area)
     mine = [p for p in picked if p.doc.doc_id == focus.doc_id]
+    area = area_of(ev.u, mine)
+    if not focus.judgements.get(area) and area not in ev.u.areas:
+        # Reports from April 2026 judge no overall effectiveness: lead with a judgement the report makes.
+        area = next((a for a in [p.row.get("area") for p in mine] + list(AREAS) if a in AREAS and focus.judgements.get(a)), area)
+    grade = focus.judgements.get(area)
     tone = ev.u.detected.get("tone")
     wanted = _wanted_stance(ev.plan, grade, tone)
-    best = _best(mine, wanted)
+    intro = "Inspectors found"
     if ev.plan == "judgement":
-        opening = _opening(ev, focus, area, mine)
-        best = opening or best
+        best = _opening(ev, focus, area, mine) or _best(mine, wanted)
+        intro = "The report says"
+    else:
+        # The newest report's best sentence: leading with an earlier report's (tried) cited the passage the
+        # question was about for fewer finding questions, 0.39 against 0.54 on the gold set.
+        best = _best(mine, wanted)
     first = _judgement_sentence(focus, area, numbers, grade_citation)
-    blocks = [write_lead(first, best, numbers, "The report says" if ev.plan == "judgement" else "Inspectors found")]
+    blocks = [write_lead(first, best, numbers, intro)]
     order = _stance_order(ev.plan, grade, tone)
     blocks += _stance_groups([p for p in mine if p is not best], order, numbers, report_line(focus, area), focus.doc_id)
     for doc in reports[1:]:
-        theirs = [p for p in picked if p.doc.doc_id == doc.doc_id]
-        blocks.append(QuoteGroup(label="Earlier report", source=report_line(doc, area), doc_id=doc.doc_id,
-                                 quotes=[_quote(p, numbers) for p in theirs]))
+        theirs = [p for p in picked if p.doc.doc_id == doc.doc_id and p is not best]
+        if theirs:
+            blocks.append(QuoteGroup(label="Earlier report", source=report_line(doc, area), doc_id=doc.doc_id,
+                                     quotes=[_quote(p, numbers) for p in theirs]))
     others = [p for p in picked if p.doc.kind != "report"]
     if others:
         blocks += _by_document(others, numbers, "What the framework expects")
@@ -238,7 +251,7 @@ def _council(ev: Evidence, numbers: _Numbers, grade_citation) -> list:
     return blocks
 
 
-def _compare(ev: Evidence, numbers: _Numbers, grade_citation) -> list:
+def _compare(ev: Evidence, numbers: Numbers, grade_citation) -> list:
     picked = ev.picked
     councils = ev.u.filters.local_authority
     area = area_of(ev.u, picked)
@@ -287,7 +300,7 @@ def _compare(ev: Evidence, numbers: _Numbers, grade_citation) -> list:
     return blocks
 
 
-def _theme(ev: Evidence, numbers: _Numbers, grade_citation) -> list:
+def _theme(ev: Evidence, numbers: Numbers, grade_citation) -> list:
     reports = [p for p in ev.picked if p.doc.kind == "report"]
     others = [p for p in ev.picked if p.doc.kind != "report"]
     topic = topic_words(ev.u)
@@ -334,10 +347,10 @@ def _theme(ev: Evidence, numbers: _Numbers, grade_citation) -> list:
     return blocks
 
 
-def _framework(ev: Evidence, numbers: _Numbers, grade_citation) -> list:
+def _framework(ev: Evidence, numbers: Numbers, grade_citation) -> list:
     picked = ev.picked
     rules = [p for p in picked if p.doc.kind == "framework" and _RULE.search(p.cit.quote)]
-    best = max(rules or picked, key=lambda p: p.score)
+    best = _best(rules or picked)
     blocks: list = [write_lead(None, best, numbers, f"{best.doc.title} says" if best.doc.kind == "framework" else
                                f"{report_line(best.doc)}: inspectors found")]
     rest = [p for p in picked if p is not best]
@@ -345,8 +358,8 @@ def _framework(ev: Evidence, numbers: _Numbers, grade_citation) -> list:
     return blocks
 
 
-def _passages(ev: Evidence, numbers: _Numbers, grade_citation) -> list:
-    best = max(ev.picked, key=lambda p: p.score)
+def _passages(ev: Evidence, numbers: Numbers, grade_citation) -> list:
+    best = _best(ev.picked)
     intro = (f"{best.doc.title} says" if best.doc.kind == "framework" else
              f"In {best.doc.local_authority} ({report_year(best.doc)}), inspectors found")
     blocks: list = [write_lead(None, best, numbers, intro)]
@@ -390,14 +403,18 @@ def _stance_order(plan: str, grade: str | None, tone: str | None) -> list[str]:
     return ["strength", "weakness", "improvement", "neutral"]
 
 
-def _best(pool: list[Picked], stance: str | None) -> Picked | None:
+def _best(pool: list[Picked], stance: str | None = None) -> Picked | None:
+    """The quote a lead gives: of the wanted stance when there is one, a whole sentence when there is one
+    (a list item such as "The quality of plans (outcome 3, national framework)" cannot end a lead)."""
     if not pool:
         return None
     matching = [p for p in pool if stance is None or p.stance == stance or (stance == "weakness" and p.stance == "improvement")]
-    return max(matching or pool, key=lambda p: p.score)
+    matching = matching or pool
+    whole = [p for p in matching if _WHOLE.search(p.cit.quote)]
+    return max(whole or matching, key=lambda p: p.score)
 
 
-def _quote(p: Picked, numbers: _Numbers, source: bool = False) -> Quote:
+def _quote(p: Picked, numbers: Numbers, source: bool = False) -> Quote:
     p.n = numbers.add(p.cit)
     where = None
     if source:
@@ -405,7 +422,7 @@ def _quote(p: Picked, numbers: _Numbers, source: bool = False) -> Quote:
     return Quote(n=p.n, text=p.cit.quote, stance=p.stance, source=where)
 
 
-def _stance_groups(picked: list[Picked], order: list[str], numbers: _Numbers, source: str, doc_id: str) -> list:
+def _stance_groups(picked: list[Picked], order: list[str], numbers: Numbers, source: str, doc_id: str) -> list:
     out = []
     for stance in order:
         members = sorted((p for p in picked if (p.stance or "neutral") == stance), key=lambda p: -p.score)
@@ -415,7 +432,7 @@ def _stance_groups(picked: list[Picked], order: list[str], numbers: _Numbers, so
     return out
 
 
-def _by_document(picked: list[Picked], numbers: _Numbers, label: str | None) -> list:
+def _by_document(picked: list[Picked], numbers: Numbers, label: str | None) -> list:
     out = []
     docs: dict[str, list[Picked]] = {}
     for p in picked:
@@ -429,18 +446,22 @@ def _by_document(picked: list[Picked], numbers: _Numbers, label: str | None) -> 
 
 
 def _opening(ev: Evidence, doc: DocumentInfo, area: str, mine: list[Picked]) -> Picked | None:
-    """The sentence that opens the report's section on the area: it usually sums up the judgement."""
+    """The sentence that opens the report's section on the area: it usually sums up the judgement. Only when
+    it names the question's topic: "is supervision any good" is not answered by a summary of leadership."""
     found = opening_sentence(ev.index, doc, area)
     if found is None:
         return None
     cit, row = found
+    telling = topic_wanted(ev.index, ev.u)
+    if telling and len(match_concepts(cit.quote, telling)) < len(telling):
+        return None
     for p in mine:
-        if p.cit.chunk_id == cit.chunk_id and p.cit.quote == cit.quote:
-            return p
+        if p.cit.chunk_id == cit.chunk_id:
+            return p  # that paragraph is quoted already: one paragraph, one source
     return Picked(cit, doc, row, score=max((p.score for p in mine), default=1.0), stance=stance_of(row, doc, cit.quote))
 
 
-def _over_time(index: Index, focus: DocumentInfo, area: str, numbers: _Numbers, grade_citation) -> Table | None:
+def _over_time(index: Index, focus: DocumentInfo, area: str, numbers: Numbers, grade_citation) -> Table | None:
     """The area's grade in each of the council's reports, oldest first (a trajectory)."""
     mine = sorted((d for d in index.reports() if d.local_authority == focus.local_authority), key=sort_date)
     if len(mine) < 2:

@@ -16,7 +16,7 @@ from assistant.domain import (
     sort_date,
 )
 from assistant.index import Index
-from assistant.compose import plain_text
+from assistant.compose import Numbers, plain_text
 from assistant.models import Citation, DocumentInfo, Lead, Message, Row, Sentence, Table
 from assistant.query import Understanding
 from assistant.text import normalise_for_match
@@ -139,8 +139,8 @@ def answer_fact(index: Index, u: Understanding, kind: str) -> FactAnswer | None:
         return _answer_inspected(index, u)
     sentences: list[Sentence] = []
     tables: list[Table] = []
-    numbered = _Cites()
-    cite = numbered.add
+    numbered = Numbers()
+    cite = numbered.cite
     facts: list[dict] = []
 
     for la in u.filters.local_authority:
@@ -152,8 +152,9 @@ def answer_fact(index: Index, u: Understanding, kind: str) -> FactAnswer | None:
         head = f"{la}, report published {_fmt(doc.published)} ({doc.framework or 'unknown framework'})"
         if kind == "lead":
             value = doc.lead_inspector
-            cit = _table_citation(index, doc, 0, r"Lead inspectors?:?\s*[^.]{3,120}?(?=\s+(?:Judgement|HMI|His|Her)|$)") or \
-                _table_citation(index, doc, 0, r"Lead inspectors?:?\s*\S+(?: \S+){0,6}")
+            # The 2013-17 reports name the team on their last pages, not beside the judgements.
+            cit = _stated_anywhere(index, doc, r"Lead inspectors?:?\s*[^.]{3,120}?(?=\s+(?:Judgement|HMI|His|Her)|$)",
+                                   r"Lead inspectors?:?\s*\S+(?: \S+){0,6}")
             if value:
                 sentences.append(Sentence(text=f"The lead inspector of {la}'s inspection published {_fmt(doc.published)} was {value}.",
                                           cites=cite(cit)))
@@ -173,7 +174,7 @@ def answer_fact(index: Index, u: Understanding, kind: str) -> FactAnswer | None:
             # The 2013-17 framework's graded sub-judgements: adoption performance, the LSCB.
             parts, cites = [], []
             for key in subs:
-                cites += cite(_sub_citation(index, doc, key, 0))
+                cites += cite(_sub_citation(index, doc, key))
                 parts.append(f"{SUB_JUDGEMENT_LABELS[key].lower()}: {doc.sub_judgements[key]}")
                 facts.append({"kind": "grade", "area": key, "value": doc.sub_judgements[key], "doc_id": doc.doc_id})
             sentences.append(Sentence(text=f"{head}: " + "; ".join(parts) + ".", cites=cites))
@@ -225,7 +226,7 @@ def _judgement_table(index: Index, doc: DocumentInfo, areas: list[str], cite) ->
 def grade_citation(index: Index, doc: DocumentInfo, area: str) -> Citation | None:
     """The judgement table's line stating a report's grade for an area (or a 2013-17 sub-judgement)."""
     if area in SUB_JUDGEMENT_LABELS:
-        return _sub_citation(index, doc, area, 0)
+        return _sub_citation(index, doc, area)
     if area not in AREAS or not doc.judgements.get(area):
         return None
     return _table_citation(index, doc, 0, _grade_line(area))
@@ -249,21 +250,7 @@ def _grade_line(area: str) -> str:
     return f"(?:{_AREA_LABEL_RE[area]})\\s*{_GRADE_TEXT}"
 
 
-class _Cites:
-    """Citations numbered as they are added; `add` gives the marker list for a row or sentence."""
-
-    def __init__(self):
-        self.citations: list[Citation] = []
-
-    def add(self, cit: Citation | None) -> list[int]:
-        if cit is None:
-            return []
-        cit.n = len(self.citations) + 1
-        self.citations.append(cit)
-        return [cit.n]
-
-
-def _table_answer(lead: str, caption: str, columns: list[str], rows: list[Row], cites: _Cites, fact: dict) -> FactAnswer:
+def _table_answer(lead: str, caption: str, columns: list[str], rows: list[Row], cites: Numbers, fact: dict) -> FactAnswer:
     """A count or list: the count in a sentence, then every council in a table row citing its source."""
     blocks: list = [Lead(sentences=[Sentence(text=lead, cites=rows[0].cites if len(rows) == 1 else [])])]
     if rows:
@@ -271,15 +258,20 @@ def _table_answer(lead: str, caption: str, columns: list[str], rows: list[Row], 
     return FactAnswer(plain_text(blocks), cites.citations, fact, blocks)
 
 
-def _sub_citation(index: Index, doc: DocumentInfo, key: str, n: int) -> Citation | None:
+def _sub_citation(index: Index, doc: DocumentInfo, key: str) -> Citation | None:
     """The line stating a sub-judgement: on the judgement page, else the first page that states it (the LSCB
     has its own section in the reports before 2014)."""
-    pattern = f"(?:{_SUB_LABEL_RE[key]})\\s*{_GRADE_TEXT}"
+    return _stated_anywhere(index, doc, f"(?:{_SUB_LABEL_RE[key]})\\s*{_GRADE_TEXT}")
+
+
+def _stated_anywhere(index: Index, doc: DocumentInfo, *patterns: str) -> Citation | None:
+    """The first line matching one of the patterns: on the judgement page, else on the first page that has one."""
     first = doc.judgement_page or 1
     for page in (first, *(p for p in range(1, doc.pages + 1) if p != first)):
-        cit = _table_citation(index, doc, n, pattern, page=page)
-        if cit is not None:
-            return cit
+        for pattern in patterns:
+            cit = _table_citation(index, doc, 0, pattern, page=page)
+            if cit is not None:
+                return cit
     return None
 
 
@@ -304,13 +296,13 @@ def _answer_change(index: Index, u: Understanding) -> FactAnswer | None:
                 "between one report and the next.")
         blocks = [Message(text=text)]
         return FactAnswer(text, [], {"kind": "change", "value": None}, blocks)
-    cites = _Cites()
+    cites = Numbers()
     rows, names = [], []
     for la in sorted(by_council):
         docs = sorted(by_council[la], key=sort_date)
         for old, new in zip(docs, docs[1:]):
             if old.judgements[area] == before[0] and new.judgements[area] == after[0]:
-                marks = [cites.add(grade_citation(index, d, area)) for d in (old, new)]
+                marks = [cites.cite(grade_citation(index, d, area)) for d in (old, new)]
                 rows.append(Row(cells=[la, f"{before[0]} ({_fmt(old.published)})", f"{after[0]} ({_fmt(new.published)})"],
                                 cites=marks[0] + marks[1]))
                 names.append(la)
@@ -336,13 +328,13 @@ def _answer_inspected(index: Index, u: Understanding) -> FactAnswer | None:
         return any((lo or 0) <= y <= (hi or 9999) for y in years)
     docs = sorted((d for d in index.reports() if inspected_in(d)), key=lambda d: (sort_date(d), d.local_authority or ""))
     span = str(lo) if lo == hi else f"{lo or '…'}-{hi or '…'}"
-    cites = _Cites()
+    cites = Numbers()
     rows = []
     for d in docs:
         overall = d.judgements.get("overall_effectiveness") or "no overall-effectiveness judgement (2026 format)"
         dates = f"inspected {_fmt(d.inspection_start)} to {_fmt(d.inspection_end)}" if d.inspection_start else "dates not stated"
         rows.append(Row(cells=[d.local_authority or d.title, dates, _fmt(d.published), overall],
-                        cites=cites.add(_table_citation(index, d, 0, _DATES_LINE))))
+                        cites=cites.cite(_table_citation(index, d, 0, _DATES_LINE))))
     if not rows:
         lead = f"No indexed report is of an inspection in {span}."
     else:
@@ -367,9 +359,9 @@ def _answer_list(index: Index, u: Understanding) -> FactAnswer | None:
         scope = "in each council's latest indexed report"
     matches = sorted((d for d in pool if d.judgements.get(area) == grade), key=lambda d: d.local_authority or "")
     label = AREA_LABELS[area].lower()
-    cites = _Cites()
+    cites = Numbers()
     rows = [Row(cells=[d.local_authority or d.title, _fmt(d.published), grade],
-                cites=cites.add(grade_citation(index, d, area))) for d in matches]
+                cites=cites.cite(grade_citation(index, d, area))) for d in matches]
     value = "; ".join(sorted(d.local_authority or "" for d in matches))
     if not matches:
         lead = f"No council was judged {grade} for {label} {scope} ({len(pool)} reports checked)."

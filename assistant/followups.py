@@ -4,6 +4,7 @@ council's other judgements. Each is phrased the way the question understanding r
 `ofsted-assistant eval` asks every one of them to check it gets an answer, not a refusal."""
 from __future__ import annotations
 
+from assistant.answers import documents_discussing
 from assistant.compose import Evidence, topic_words
 from assistant.domain import AREA_LABELS, AREAS, STRONG_GRADES, report_year, sort_date
 
@@ -29,10 +30,11 @@ def suggest(ev: Evidence) -> list[str]:
                          key=sort_date, reverse=True)
         quoted_ids = {d.doc_id for d in quoted}
         unquoted = [d for d in earlier if d.doc_id not in quoted_ids]
-        if unquoted and report_year(unquoted[0]):
-            out.append(f"What did inspectors say about {topic} in {la} in {report_year(unquoted[0])}?")
-        if not frameworks:
-            out.append(f"What does Working Together say about {topic}?")
+        discussed = documents_discussing(ev.index, u, {d.doc_id for d in unquoted}, 200)
+        earlier_one = next((d for d in unquoted if d.doc_id in discussed and report_year(d)), None)
+        if earlier_one is not None:
+            out.append(f"What did inspectors say about {topic} in {la} in {report_year(earlier_one)}?")
+        out += _framework_suggestion(ev, topic, frameworks)
         area = next((a for a in u.areas if a in AREAS), None) or _quoted_area(ev)
         if area and newest.judgements.get(area) not in STRONG_GRADES:
             out.append(f"What does good practice on {topic} look like?")
@@ -46,8 +48,7 @@ def suggest(ev: Evidence) -> list[str]:
             out.append(f"What does good practice on {topic} look like?")
         if tone != "weakness":
             out.append(f"What are common weaknesses in {topic}?")
-        if not frameworks:
-            out.append(f"What does Working Together say about {topic}?")
+        out += _framework_suggestion(ev, topic, frameworks)
         area = next((a for a in u.areas if a in AREAS), None)
         if area:
             out.append(f"Which councils are rated outstanding for {AREA_LABELS[area].lower()}?")
@@ -55,6 +56,19 @@ def suggest(ev: Evidence) -> list[str]:
         out.append(f"What did inspectors say about {topic}?")
         out.append(f"What are common weaknesses in {topic}?")
     return list(dict.fromkeys(q for q in out if q.casefold() != u.question.strip().casefold()))[:MAX_SUGGESTIONS]
+
+
+def _framework_suggestion(ev: Evidence, topic: str, quoted: list[str]) -> list[str]:
+    """"What does Working Together say about X?", when the answer quoted no framework document and Working
+    Together, indexed, discusses X."""
+    if quoted:
+        return []
+    together = {d.doc_id for d in ev.index.documents().values()
+                if d.kind == "framework" and "working together" in d.title.lower()}
+    # Its best few passages must name the topic, as they must for the question to be answered, not refused.
+    if documents_discussing(ev.index, ev.u, together, 5):
+        return [f"What does Working Together say about {topic}?"]
+    return []
 
 
 def _quoted_area(ev: Evidence) -> str | None:

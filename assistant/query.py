@@ -358,6 +358,11 @@ def understand(
         if re.search(pattern, stripped, re.I):
             documents.append(name)
             stripped = re.sub(pattern, " ", stripped, flags=re.I)
+    if documents:
+        # A document's name says where to look, not what about: "Working Together ... front door" must not
+        # search every passage where partners "work together".
+        left = set(content_terms(stripped))
+        terms = [t for t in terms if t in left or t in (inherited.get("topic") or [])]
     areas = [area for area, pattern in AREA_WORDS.items() if re.search(pattern, question, re.I)]
     topic = " ".join(terms)
     # The evaluative words stay in the words searched (they find "worries" where inspectors wrote it), but
@@ -460,9 +465,15 @@ examples example good better best practice look looks like compare compared comp
 long many much say says said inspectors inspector findings finding found ofsted reports report judged rated tell
 strengths strength weaknesses weakness areas area improvement improve improvements key main councils council
 local authorities authority across england nationally why reasons reason outstanding inadequate requires require
-required grade grades graded judgement judgements judgment rating ratings""".split())
+required grade grades graded judgement judgements judgment rating ratings
+well work works working worked done doing keep keeping kept track tracking time times use used using told tell
+telling have having things thing change changed changes next cope coping far got get getting only make made
+making lot lots really enough happen happening happened going what's whats much more less any still whether""".split())
 
 
 def topic_concepts(u: Understanding) -> list[list[str]]:
-    """The question's concepts that name its topic (each: the user's words, then equivalents)."""
-    return [c for c in u.concepts if c and not all(w in ANSWER_FORM for w in c[0].lower().split())]
+    """The question's concepts that name its topic (each: the user's words, then equivalents): not the words of
+    the answer's form ("common", "well", "told") nor of the council asked about ("Cheshire West")."""
+    council_words = {w for name in u.filters.local_authority for w in name.lower().split()}
+    return [c for c in u.concepts
+            if c and not all(w in ANSWER_FORM or w in council_words for w in c[0].lower().split())]

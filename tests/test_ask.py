@@ -252,3 +252,21 @@ def test_the_single_inspection_frameworks_sub_judgements_are_answered_exactly(as
     lscb = assistant.ask("What was Stoke's LSCB judged in 2015?")
     assert lscb.fact["value"] == "requires improvement" and lscb.citations
     assert "requires improvement" in lscb.citations[0].quote.lower()
+
+
+def test_every_suggested_follow_up_gets_an_answer(assistant):
+    ans = assistant.ask("What did inspectors say about supervision in Stoke-on-Trent?")
+    questions = [q for b in ans.blocks if b.kind == "follow_ups" for q in b.questions]
+    assert len(questions) >= 2, ans.answer
+    for q in questions:
+        assert not assistant.ask(q).refused, q
+
+
+def test_one_line_of_the_judgement_table_is_one_source(assistant):
+    # In the 2018-22 format children in care and care leavers share one judgement, and one line states it.
+    ans = assistant.ask("What were Stoke-on-Trent's inspection grades in 2019?")
+    table = next(b for b in ans.blocks if b.kind == "table")
+    rows = {r.cells[0]: r.cites for r in table.rows}
+    assert rows["Children in care"] and rows["Children in care"] == rows["Care leavers"]
+    keys = [(c.path, c.page, c.quote) for c in ans.citations]
+    assert len(keys) == len(set(keys))

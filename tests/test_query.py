@@ -194,3 +194,23 @@ def test_judgements_of_other_inspections_are_outside_the_remit(question, remit):
 ])
 def test_the_same_words_in_questions_the_reports_answer_are_in_the_remit(question):
     assert "outside_remit" not in understand(question, COUNCILS).detected
+
+
+def test_a_named_documents_words_are_not_searched():
+    # "Working Together ... front door" must not search every passage where partners "work together".
+    u = understand("What does Working Together say about the front door?", COUNCILS)
+    assert u.documents == ["working together"]
+    assert "working" not in u.search_text.split() and "together" not in u.search_text.split()
+    assert "front" in u.search_text and "door" in u.search_text
+    # A word of the name that is also the topic stays: "working with partners".
+    kept = understand("What does Working Together say about working with partners?", COUNCILS)
+    assert "working" in kept.search_text.split()
+
+
+def test_the_topic_leaves_out_the_answers_form_and_the_council():
+    from assistant.query import topic_concepts
+
+    u = understand("What are common weaknesses in management oversight in Kent?", COUNCILS)
+    assert [c[0] for c in topic_concepts(u)] == ["management oversight"]
+    u = understand("How well does the front door work in Leeds?", COUNCILS)
+    assert [c[0] for c in topic_concepts(u)] == ["front door"]

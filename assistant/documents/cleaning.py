@@ -91,7 +91,8 @@ def _strip_boilerplate(pages_lines: list[list[str]]) -> None:
 
 
 _HYPHEN_END = re.compile(r"[A-Za-z]-$")
-_FOOTNOTE_LINE = re.compile(r"^(\d{1,2}) [A-Z‘'\"]")
+# Footnotes run past 200 in Working Together and KCSIE.
+_FOOTNOTE_LINE = re.compile(r"^(\d{1,3}) [A-Z‘'\"(]")
 
 
 def _join_hyphenated(lines: list[str]) -> list[str]:
@@ -109,11 +110,15 @@ def _join_hyphenated(lines: list[str]) -> list[str]:
 
 
 def _detach_footnotes(lines: list[str]) -> list[str]:
-    """Remove footnote markers glued to words ("Board1" -> "Board") when the page has that footnote."""
+    """Footnotes are structure, not sentence text: remove the markers glued to words ("Board1" -> "Board",
+    "minimum.30 It" -> "minimum. It") when the page has that footnote, and the block of footnotes closing the
+    page, which would otherwise run on into the next page's sentence ("... in 194 Report a serious ...")."""
     numbers = {m.group(1) for line in lines if (m := _FOOTNOTE_LINE.match(line))}
     if not numbers:
         return lines
-    pattern = re.compile(r"(?<=[a-z?)’'])(%s)(?=[\s,.;:]|$)" % "|".join(sorted(numbers, key=len, reverse=True)))
+    lines = _without_footnote_block(lines)
+    markers = "|".join(sorted(numbers, key=len, reverse=True))
+    pattern = re.compile(rf"(?<=[a-z?)’'.”%])({markers})(?=[\s,.;:]|$)")
     out = []
     for line in lines:
         if _FOOTNOTE_LINE.match(line):
@@ -124,8 +129,24 @@ def _detach_footnotes(lines: list[str]) -> list[str]:
     return out
 
 
+def _without_footnote_block(lines: list[str]) -> list[str]:
+    """The page without its closing footnotes: the lines after its last blank line, when they are numbered
+    notes in ascending order (a note may wrap onto a line of its own)."""
+    blank = max((i for i, line in enumerate(lines) if not line.strip()), default=-1)
+    tail = lines[blank + 1:]
+    if not tail or not _FOOTNOTE_LINE.match(tail[0]):
+        return lines
+    numbers = [int(m.group(1)) for line in tail if (m := _FOOTNOTE_LINE.match(line))]
+    if any(b != a + 1 for a, b in zip(numbers, numbers[1:])):
+        return lines  # a numbered list or a table, not footnotes
+    return lines[:blank + 1] if blank >= 0 else lines
+
+
 def _word_before(line: str, end: int) -> bool:
     start = end
+    if start > 0 and line[start - 1] in ".”%":  # "minimum.30", "(2018)’220", "16%6": the note follows punctuation
+        start -= 1
+        end -= 1
     while start > 0 and (line[start - 1].isalpha() or line[start - 1] in "?)’'"):
         start -= 1
     word = line[start:end].strip("?)’'")
