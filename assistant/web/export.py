@@ -5,6 +5,8 @@ import datetime as dt
 import re
 from pathlib import Path
 
+from assistant.compose import plain_text
+from assistant.models import Answer
 from assistant.web.render import NOT_FOUND, Turn, describe_filters, source_details, source_label
 
 # Markdown syntax a document's text may contain; escaped so a quoted "[click](javascript:...)" or
@@ -39,13 +41,42 @@ def to_markdown(turns: list[Turn]) -> str:
             out.append(f"> {md_escape(note)}")
         if ans.notices:
             out.append("")
-        cits = ans.citations or ans.related
-        if cits:
-            out += ["Sources:" if ans.citations else "Possibly related passages (not an answer):", ""]
-            for c in cits:
-                out.append(f"{c.n}. {md_escape(source_label(c))}; {md_escape(source_details(c))}; file `{c.path.replace('`', '')}`")
-            out.append("")
+        out += markdown_sources(ans)
     return "\n".join(out).rstrip() + "\n"
+
+
+def markdown_sources(ans: Answer) -> list[str]:
+    """The numbered sources of an answer (or its possibly related passages), as Markdown lines."""
+    cits = ans.citations or ans.related
+    if not cits:
+        return []
+    out = ["Sources:" if ans.citations else "Possibly related passages (not an answer):", ""]
+    for c in cits:
+        out.append(f"{c.n}. {md_escape(source_label(c))}; {md_escape(source_details(c))}; file `{c.path.replace('`', '')}`")
+    return out + [""]
+
+
+def answer_markdown(ans: Answer) -> str:
+    """One answer for the clipboard as Markdown: its blocks, then its sources, as the Markdown export has them."""
+    if ans.refused and not ans.citations:
+        out = [f"**{NOT_FOUND}.** {md_escape(ans.answer)}", ""]
+    else:
+        out = markdown_blocks(ans.blocks) or [md_escape(ans.answer), ""]
+    return "\n".join(out + markdown_sources(ans)).strip() + "\n"
+
+
+def answer_text(ans: Answer) -> str:
+    """One answer for the clipboard as plain text: compose's own text of the blocks (what the CLI prints), then
+    its sources numbered as the markers, as the Word export has them."""
+    if ans.refused and not ans.citations:
+        out = [f"{NOT_FOUND}. {ans.answer}".strip()]
+    else:
+        out = [plain_text(ans.blocks) or ans.answer]
+    cits = ans.citations or ans.related
+    if cits:
+        out += ["", "Sources:" if ans.citations else "Possibly related passages (not an answer):"]
+        out += [f"[{c.n}] {source_label(c)}; {source_details(c)}; file {c.path}" for c in cits]
+    return "\n".join(out).strip() + "\n"
 
 
 def _marks(numbers: list[int], escape: bool = True) -> str:

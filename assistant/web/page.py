@@ -58,20 +58,113 @@ ANY = "any"
 FONTS = ["system-ui", "-apple-system", "Segoe UI", "Roboto", "Helvetica Neue", "Arial", "sans-serif"]
 MONO = ["ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "monospace"]
 
-# Citation and rating buttons live inside the conversation's HTML; one delegated listener sends their
-# data attributes to Python, which looks the citation up in the session's own state.
+# The width from which a clicked citation opens in the pane beside the conversation instead of the Source tab;
+# CSS hides the pane below it, so the two always agree.
+WIDE_PX = 1200
+# Citation, rating, copy and re-ask buttons live inside the conversation's HTML; one delegated listener sends
+# the data attributes of citations and ratings to Python, which looks the citation up in the session's own
+# state (with `wide`: whether the pane beside the conversation shows it); copying and re-asking stay here.
 CONVERSATION_JS = """
+const wide = () => window.matchMedia('(min-width: __WIDE_PX__px)').matches;
+// The status line of an answer's own buttons (copy, re-ask): said once, then cleared.
+const tell = (b, text) => {
+  const said = b.closest('.ia-actions')?.querySelector('.ia-act-said');
+  if (!said) return;
+  said.textContent = text;
+  clearTimeout(said.iaTimer);
+  said.iaTimer = setTimeout(() => { said.textContent = ''; }, 6000);
+};
+// The answer's text rides in a <template> beside the buttons (render.answer_actions): copied inside the click.
+const copy = (b) => {
+  const src = b.closest('.ia-actions')?.querySelector(`template[data-format="${b.dataset.format}"]`);
+  const text = src ? src.content.textContent : '';
+  const done = () => tell(b, b.dataset.format === 'md' ? 'Copied as Markdown' : 'Copied');
+  const fallback = () => {  // no Clipboard API (a page served over plain http to another host) or refused
+    const area = document.createElement('textarea');
+    area.value = text;
+    area.setAttribute('readonly', '');
+    area.style.position = 'fixed'; area.style.opacity = '0';
+    document.body.appendChild(area);
+    area.select();
+    let ok = false;
+    try { ok = document.execCommand('copy'); } catch (e) { ok = false; }
+    area.remove();
+    b.focus();
+    if (ok) done(); else tell(b, 'Could not copy: the browser refused the clipboard.');
+  };
+  if (!text) { tell(b, 'Nothing to copy.'); return; }
+  if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(text).then(done, fallback);
+  else fallback();
+};
 element.addEventListener('click', (event) => {
   const b = event.target.closest('button[data-action]');
   if (!b || !element.contains(b)) return;
-  if (b.dataset.action === 'ask') {  // a suggested follow-up: into the question box, for the user to send
+  if (b.dataset.action === 'ask') {  // a suggested follow-up or a re-ask: into the question box, for the user to send
     const box = document.querySelector('#ia-question textarea');
     if (box) { box.value = b.dataset.question; box.dispatchEvent(new Event('input', {bubbles: true})); box.focus(); }
+    if (b.classList.contains('ia-reask')) tell(b, 'The question is in the box: change the filters, then press Ask.');
     return;
   }
+  if (b.dataset.action === 'copy') { copy(b); return; }
+  const beside = b.dataset.action === 'cite' && wide();
+  if (b.dataset.action === 'cite' && !beside) hide();  // the Source tab opens over the marker
+  if (beside) {  // the pane changes out of the focus's way: say so
+    const live = document.getElementById('ia-answer-live');
+    if (live) live.textContent = `Source ${b.dataset.n} opens beside the conversation.`;
+  }
   trigger('click', {action: b.dataset.action, turn: Number(b.dataset.turn), group: b.dataset.group || 'c',
-                    n: Number(b.dataset.n || 0), rating: b.dataset.rating || ''});
+                    n: Number(b.dataset.n || 0), rating: b.dataset.rating || '', wide: beside});
 });
+// A marker's preview: its quote, section, paragraph, page and document (render.citation_preview, the marker's
+// aria-describedby) shown beside it on hover and on keyboard focus; Escape hides it (WCAG 1.4.13), and the
+// pointer may move onto it. One popup for the page, outside the conversation, which is re-rendered whole.
+const host = element.closest('.gradio-container') || document.body;
+let tip = document.getElementById('ia-cite-tip');
+if (!tip) {
+  tip = document.createElement('div');
+  tip.id = 'ia-cite-tip';
+  tip.className = 'ia-cite-tip';
+  tip.setAttribute('aria-hidden', 'true');  // a screen reader has it already, as the marker's description
+  tip.hidden = true;
+  host.appendChild(tip);
+}
+let anchor = null, hiding = 0;
+const place = () => {
+  if (!anchor) return;
+  const r = anchor.getBoundingClientRect(), w = tip.offsetWidth, h = tip.offsetHeight;
+  const left = Math.max(8, Math.min(r.left, window.innerWidth - w - 8));
+  const below = r.bottom + 6 + h <= window.innerHeight - 8;
+  tip.style.left = `${left}px`;
+  tip.style.top = `${below ? r.bottom + 6 : Math.max(8, r.top - h - 6)}px`;
+};
+const show = (b) => {
+  const src = document.getElementById(b.getAttribute('aria-describedby') || '');
+  if (!src) return;
+  clearTimeout(hiding);
+  anchor = b;
+  tip.replaceChildren(...Array.from(src.children, (part) => {
+    const line = document.createElement('div');
+    line.className = part.className;
+    line.textContent = part.textContent;
+    return line;
+  }));
+  tip.hidden = false;
+  place();
+};
+const hide = () => { clearTimeout(hiding); anchor = null; tip.hidden = true; };
+const hideSoon = () => { clearTimeout(hiding); hiding = setTimeout(hide, 250); };
+const marker = (event) => event.target.closest && event.target.closest('.ia-cite[aria-describedby]');
+// The keyboard's focus only (:focus-visible): a tap on a phone focuses the marker as it opens the Source tab.
+element.addEventListener('focusin', (event) => { const b = marker(event); if (b && b.matches(':focus-visible')) show(b); });
+element.addEventListener('focusout', (event) => { if (marker(event) === anchor) hide(); });
+element.addEventListener('mouseover', (event) => { const b = marker(event); if (b) show(b); });
+element.addEventListener('mouseout', (event) => { if (marker(event) && marker(event) === anchor) hideSoon(); });
+tip.addEventListener('mouseenter', () => clearTimeout(hiding));
+tip.addEventListener('mouseleave', hideSoon);
+document.addEventListener('keydown', (event) => { if (event.key === 'Escape' && !tip.hidden) hide(); });
+window.addEventListener('scroll', () => { if (anchor && !anchor.isConnected) hide(); else place(); }, true);
+new MutationObserver(() => { if (anchor && !anchor.isConnected) hide(); })
+  .observe(element, {childList: true, subtree: true});
 // New content arrives by re-rendering; bring a newly asked question to the top of the view.
 let seen = 0;
 new MutationObserver(() => {
@@ -79,7 +172,7 @@ new MutationObserver(() => {
   if (turns.length > seen) turns[turns.length - 1].scrollIntoView({block: 'start'});
   seen = turns.length;
 }).observe(element, {childList: true, subtree: true});
-""" + a11y.ANNOUNCE_JS
+""".replace("__WIDE_PX__", str(WIDE_PX)) + a11y.ANNOUNCE_JS
 PAGE_TEXT_JS = """
 // Scroll the page text to the highlighted quote whenever a new page is shown. The Source tab may still be
 // hidden when the text arrives, so wait (a few frames at most) until the box has a size to measure.
@@ -141,7 +234,38 @@ CSS = """
 .ia-fact b { font-weight: 600; }
 .ia-quote-line { font-size: 14px; }
 .ia-note { font-size: 13px; color: var(--body-text-color-subdued); }
-""" + a11y.CSS
+.ia-actions { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; margin-top: 10px; font-size: 12.5px; }
+.ia-act { font: inherit; font-size: 12.5px; padding: 2px 10px; cursor: pointer; border-radius: 6px; color: inherit;
+          border: 1px solid var(--border-color-primary); background: var(--background-fill-secondary); }
+.ia-act:hover { border-color: var(--color-accent); }
+.ia-act-said { margin-left: 4px; color: var(--body-text-color); }
+/* A marker's preview (CONVERSATION_JS): fixed to the viewport, so no column or table clips it. */
+.ia-cite-tip { position: fixed; z-index: 1000; max-width: min(440px, calc(100vw - 16px)); padding: 8px 10px;
+          font-size: 13px; line-height: 1.45; border-radius: 6px; box-shadow: 0 4px 14px rgba(0, 0, 0, 0.18);
+          border: 1px solid var(--border-color-primary); background: var(--background-fill-primary);
+          color: var(--body-text-color); }
+.ia-cite-tip[hidden] { display: none; }
+.ia-cite-tip .ia-pv-quote { font-style: italic; }
+.ia-cite-tip .ia-pv-where, .ia-cite-tip .ia-pv-source { margin-top: 4px; font-size: 12.5px;
+          color: var(--body-text-color-subdued); }
+/* The cited page beside the conversation on a wide screen: it stays in view while the conversation scrolls.
+   Below the width where a click opens the Source tab instead (WIDE_PX), it is never shown. */
+#ia-side { position: sticky; top: 8px; align-self: flex-start; max-height: calc(100vh - 16px); overflow-y: auto;
+          flex-wrap: nowrap; padding: 4px 8px 8px 12px; border-left: 1px solid var(--border-color-primary); }
+/* Gradio's container hides what overflows it, which would make it the pane's scroll box (it never scrolls, so
+   the pane would not stick); clip hides the same without being one. */
+.gradio-container { overflow: clip !important; }
+/* Compact: the file's path is in the Source tab and in the answer's sources list. */
+#ia-side .ia-page-text { max-height: 32vh; }
+#ia-side .ia-source-head { font-size: 13px; line-height: 1.4; }
+#ia-side .ia-source-head h3 { font-size: 15px; }
+#ia-side .ia-source-head .ia-path { display: none; }
+#ia-side-bar { align-items: center; flex-wrap: nowrap; gap: 6px; }
+#ia-side-bar > * { flex: 0 0 auto !important; min-width: 0 !important; width: auto !important; }
+#ia-side-bar > #ia-side-title { flex: 1 1 auto !important; }
+#ia-side-title h2 { font-size: var(--text-lg); margin: 0; white-space: nowrap; }
+@media (max-width: __NARROW_PX__px) { #ia-side { display: none !important; } }
+""".replace("__NARROW_PX__", str(WIDE_PX - 1)) + a11y.CSS
 
 # Gradio's filters panel covers the whole screen at 768 px and less (its own breakpoint): there it starts
 # closed, so the question box is what a phone shows first. A desktop keeps it open.
@@ -311,42 +435,64 @@ class ChatPage:
             with gr.Tabs(selected="chat") as tabs:
                 with gr.Tab("Chat", id="chat"):
                     a11y.sr_heading("Conversation")
-                    conversation = gr.HTML(render.render_conversation([]), js_on_load=CONVERSATION_JS,
-                                           elem_id="ia-conversation", padding=True)
-                    a11y.live_region()  # says each new answer to screen readers, once
-                    with gr.Row():
-                        # No autofocus: a screen reader would start in the box, past the page's heading and its
-                        # introduction. The skip link (a11y.PAGE_JS) is the first Tab stop instead.
-                        question = gr.Textbox(label="Your question", placeholder="Ask about an inspection, a council or the framework\u2026",
-                                              lines=1, max_lines=4, scale=5, elem_id="ia-question")
-                        ask = gr.Button("Ask", variant="primary", scale=1, min_width=90, elem_id="ia-ask")
-                    gr.Markdown("**Try:**")
-                    with gr.Row():
-                        examples = [gr.Button(q, size="sm", elem_classes=["ia-example"]) for q in EXAMPLES]
-                    with gr.Row():
-                        new_chat = gr.Button("New conversation", size="sm", elem_id="ia-new")
-                        # An answer may keep a council, year or topic from an earlier question (its notice
-                        # says which): one click asks the last question again on its own.
-                        fresh = gr.Button("Ask the last question on its own", size="sm", elem_id="ia-ask-fresh")
-                        # Written only when asked: the button writes the file, then its hidden download fetches it.
-                        md_file = gr.Button("Export Markdown", size="sm", interactive=False, elem_id="ia-export-md")
-                        docx_file = gr.Button("Export Word (.docx)", size="sm", interactive=False, elem_id="ia-export-docx")
-                        md_download = gr.DownloadButton("Download Markdown", size="sm", visible=False,
-                                                        elem_id="ia-download-md")
-                        docx_download = gr.DownloadButton("Download Word (.docx)", size="sm", visible=False,
-                                                          elem_id="ia-download-docx")
-                    with gr.Accordion("Feedback on an answer", open=False, elem_id="ia-feedback-panel") as feedback_panel:
-                        with gr.Row():
-                            fb_turn = gr.Dropdown(label="Answer", choices=[], scale=2)
-                            fb_rating = gr.Radio(label="Rating", choices=list(RATINGS), scale=3, elem_id="ia-rating")
-                        limits = self.assistant.settings
-                        fb_comment = gr.Textbox(label="Comment (optional)", lines=2, elem_id="ia-comment",
-                                                max_length=limits.feedback_max_chars,
-                                                info=f"Up to {limits.feedback_max_chars:,} characters; at most "
-                                                     f"{limits.feedback_per_minute} feedback messages a minute.",
-                                                placeholder="What was missing or wrong? Which report or paragraph should it have cited?")
-                        fb_send = gr.Button("Send feedback", size="sm", elem_id="ia-send-feedback")
-                        fb_status = gr.Markdown("", elem_id="ia-feedback-status")
+                    with gr.Row(elem_id="ia-chat-row"):
+                        with gr.Column(scale=3, min_width=320, elem_id="ia-chat-main"):
+                            conversation = gr.HTML(render.render_conversation([]), js_on_load=CONVERSATION_JS,
+                                                   elem_id="ia-conversation", padding=True)
+                            a11y.live_region()  # says each new answer to screen readers, once
+                            with gr.Row():
+                                # No autofocus: a screen reader would start in the box, past the page's heading and
+                                # its introduction. The skip link (a11y.PAGE_JS) is the first Tab stop instead.
+                                question = gr.Textbox(label="Your question",
+                                                      placeholder="Ask about an inspection, a council or the framework\u2026",
+                                                      lines=1, max_lines=4, scale=5, elem_id="ia-question")
+                                ask = gr.Button("Ask", variant="primary", scale=1, min_width=90, elem_id="ia-ask")
+                            gr.Markdown("**Try:**")
+                            with gr.Row():
+                                examples = [gr.Button(q, size="sm", elem_classes=["ia-example"]) for q in EXAMPLES]
+                            with gr.Row():
+                                new_chat = gr.Button("New conversation", size="sm", elem_id="ia-new")
+                                # An answer may keep a council, year or topic from an earlier question (its notice
+                                # says which): one click asks the last question again on its own.
+                                fresh = gr.Button("Ask the last question on its own", size="sm", elem_id="ia-ask-fresh")
+                                # Written only when asked: the button writes the file, then its hidden download
+                                # fetches it.
+                                md_file = gr.Button("Export Markdown", size="sm", interactive=False, elem_id="ia-export-md")
+                                docx_file = gr.Button("Export Word (.docx)", size="sm", interactive=False,
+                                                      elem_id="ia-export-docx")
+                                md_download = gr.DownloadButton("Download Markdown", size="sm", visible=False,
+                                                                elem_id="ia-download-md")
+                                docx_download = gr.DownloadButton("Download Word (.docx)", size="sm", visible=False,
+                                                                  elem_id="ia-download-docx")
+                            with gr.Accordion("Feedback on an answer", open=False,
+                                              elem_id="ia-feedback-panel"):
+                                with gr.Row():
+                                    fb_turn = gr.Dropdown(label="Answer", choices=[], scale=2)
+                                    fb_rating = gr.Radio(label="Rating", choices=list(RATINGS), scale=3, elem_id="ia-rating")
+                                limits = self.assistant.settings
+                                fb_comment = gr.Textbox(label="Comment (optional)", lines=2, elem_id="ia-comment",
+                                                        max_length=limits.feedback_max_chars,
+                                                        info=f"Up to {limits.feedback_max_chars:,} characters; at most "
+                                                             f"{limits.feedback_per_minute} feedback messages a minute.",
+                                                        placeholder="What was missing or wrong? Which report or "
+                                                                    "paragraph should it have cited?")
+                                fb_send = gr.Button("Send feedback", size="sm", elem_id="ia-send-feedback")
+                                fb_status = gr.Markdown("", elem_id="ia-feedback-status")
+                        # The cited page beside the conversation, on a wide screen only (see WIDE_PX).
+                        with gr.Column(scale=2, min_width=380, visible=False, elem_id="ia-side") as side:
+                            with gr.Row(elem_id="ia-side-bar"):
+                                gr.HTML("<h2>Cited page</h2>", padding=False, container=False, elem_id="ia-side-title")
+                                side_source = gr.Button("Open in the Source tab", size="sm", scale=0,
+                                                        elem_id="ia-side-source")
+                                side_close = gr.Button("Close", size="sm", scale=0, elem_id="ia-side-close")
+                            side_head = gr.HTML("", elem_id="ia-side-head", js_on_load=None)
+                            # The text first: at a third of the screen's width the highlighted words read there,
+                            # and the image (full screen on request) shows where they sit on the page.
+                            side_text = gr.HTML("", elem_id="ia-side-text", js_on_load=PAGE_TEXT_JS)
+                            with gr.Column(visible=False) as side_image_col:
+                                side_image = gr.Image(label="Page", type="pil", format="png", interactive=False,
+                                                      buttons=["fullscreen"], elem_id="ia-side-image")
+
                 with gr.Tab("Source", id="source"):
                     a11y.sr_heading("Source page")
                     with gr.Row():
@@ -377,6 +523,7 @@ class ChatPage:
                 self.trainer.build()
 
             viewer_outputs = [src_head, image_col, src_image, src_text, src_download, viewer]
+            pane_outputs = [side, side_head, side_image_col, side_image, side_text]
             answer_outputs = [conversation, turns, session, question, md_file, docx_file, fb_turn, pick]
             # Two public API endpoints: "/ask" (the page's own HTML, used by bench/load.py) and "/answer" (JSON);
             # the page's other events are internal.
@@ -393,12 +540,14 @@ class ChatPage:
                 button.click(lambda t=text: t, outputs=question, queue=False, **hidden).then(**ask_args, **hidden)
             new_chat.click(self.new_conversation, inputs=[session],
                            outputs=[conversation, turns, md_file, docx_file, fb_turn, pick, fb_status, md_download,
-                                    docx_download], **hidden)
+                                    docx_download, side], **hidden)
             for button, download, kind in ((md_file, md_download, "md"), (docx_file, docx_download, "docx")):
                 button.click(lambda t, s, k=kind: self.export(t, s, k), inputs=[turns, session], outputs=download,
                              **hidden).then(None, js=_CLICK_DOWNLOAD % download.elem_id, **hidden)
             conversation.click(self.on_conversation_click, inputs=[turns],
-                               outputs=[*viewer_outputs, tabs, pick, fb_turn, fb_rating, fb_status, feedback_panel], **hidden)
+                               outputs=[*viewer_outputs, tabs, pick, *pane_outputs], **hidden)
+            side_close.click(lambda: gr.Column(visible=False), outputs=side, queue=False, **hidden)
+            side_source.click(lambda: gr.Tabs(selected="source"), outputs=tabs, queue=False, **hidden)
             conversation.click(self.on_rate_click, inputs=[turns],
                                outputs=[conversation, turns, fb_turn, fb_rating, fb_status], **hidden)
             pick.input(self.on_pick, inputs=[turns, pick], outputs=[*viewer_outputs, tabs], **hidden)
@@ -491,7 +640,7 @@ class ChatPage:
         self._remove_exports(session)
         off, gone = gr.Button(interactive=False), gr.DownloadButton(value=None, visible=False)
         return (render.render_conversation([]), [], off, off, gr.Dropdown(choices=[], value=None),
-                gr.Dropdown(choices=[], value=None), "", gone, gone)
+                gr.Dropdown(choices=[], value=None), "", gone, gone, gr.Column(visible=False))
 
     def _export_folder(self, session: str | None) -> Path:
         return self.stage / "exports" / (re.sub(r"[^0-9a-f]", "", str(session or ""))[:32] or "none")
@@ -540,22 +689,29 @@ class ChatPage:
         return gr.Dropdown(choices=choices, value=value if any(v == value for _, v in choices) else None)
 
     def on_conversation_click(self, turns, evt: gr.EventData):
-        """A citation clicked: its page in the Source tab. Ratings go to `on_rate_click`, on the same click."""
+        """A citation clicked: its page in the Source tab, and on a wide screen (the browser says `wide`) also in
+        the pane beside the conversation, which then stays in view: the Source tab is not opened.
+        (viewer outputs, tabs, the Source tab's list, the pane's outputs.) Ratings go to `on_rate_click`."""
         data = getattr(evt, "_data", None) or {}
         skip = gr.skip()
+        nothing = (skip,) * 13
         try:
             turn, n = int(data.get("turn")), int(data.get("n") or 0)
         except (TypeError, ValueError):
-            return (skip,) * 12
-        if data.get("action") == "cite":
-            group = "r" if data.get("group") == "r" else "c"
-            cit = render.citation_for(turns or [], turn, group, n)
-            if cit is None:
-                return (*self._viewer_message("That citation is not part of this conversation any more."),
-                        gr.Tabs(selected="source"), skip, skip, skip, skip, skip)
-            return (*self.view(cit.doc_id, cit.page, cit), gr.Tabs(selected="source"),
-                    self._pick_choices(turns, f"{turn}:{group}:{n}"), skip, skip, skip, skip)
-        return (skip,) * 12
+            return nothing
+        if data.get("action") != "cite":
+            return nothing
+        beside = data.get("wide") is True
+        group = "r" if data.get("group") == "r" else "c"
+        cit = render.citation_for(turns or [], turn, group, n)
+        if cit is None:
+            said = "That citation is not part of this conversation any more."
+            pane = self._pane_message(said) if beside else (skip,) * 5
+            return (*self._viewer_message(said), skip if beside else gr.Tabs(selected="source"), skip, *pane)
+        shown = self.load_page(cit.doc_id, cit.page, cit)
+        pane = self._pane(shown) if beside else (skip,) * 5
+        return (*self._viewer(shown), skip if beside else gr.Tabs(selected="source"),
+                self._pick_choices(turns, f"{turn}:{group}:{n}"), *pane)
 
     def on_rate_click(self, turns, evt: gr.EventData, request: gr.Request = None):
         """A rating button clicked: the rating is saved at once (one click) and said beside the buttons.
@@ -596,39 +752,74 @@ class ChatPage:
     def _viewer_message(self, text: str, kind: str = "error"):
         return render.message(text, kind), gr.Column(visible=False), None, "", gr.DownloadButton(visible=False), None
 
-    def view(self, doc_id: str, page: int, cit: Citation | None = None):
-        """(header, image column, image, page text, download, viewer state) for one page; the quote marked when on it."""
+    def _pane_message(self, text: str, kind: str = "error"):
+        return gr.Column(visible=True), render.message(text, kind), gr.Column(visible=False), None, ""
+
+    def load_page(self, doc_id: str, page: int, cit: Citation | None = None) -> dict:
+        """One page of a document, ready to show: its header, image (the quote marked), text and download; or
+        `error`, a message for the user. The Source tab and the pane beside the conversation show it alike."""
         try:
             doc = self.sources.document(doc_id)
         except SourceError as exc:
-            return self._viewer_message(str(exc))
+            return {"error": str(exc)}
         try:
             self.sources.path(doc_id)
         except SourceRefused as exc:  # a refused file is refused whole: its indexed text too
-            return self._viewer_message(str(exc))
+            return {"error": str(exc)}
         except SourceError:
             pass  # only missing from this server's corpus: the indexed text is shown, with the note below
         page = min(max(int(page), 1), max(doc.pages, 1))
         quote = cit if cit is not None and cit.doc_id == doc_id and cit.page == page else None
         text = self.index.store.page_text(doc_id, page)
         span = render.find_span(text or "", quote.quote, quote.char_start, quote.char_end) if quote else None
-        head = render.render_source_header(doc, page, quote)
-        notes = []
-        image_update, image_col = None, gr.Column(visible=False)
+        shown = dict(doc=doc, page=page, quote=quote, text=text, span=span, notes=[], image=None, marked=False,
+                     download=None, head=render.render_source_header(doc, page, quote),
+                     state={"doc_id": doc_id, "page": page,
+                            "cit": quote or (cit if cit is not None and cit.doc_id == doc_id else None)})
         try:
-            image, marked = self.sources.highlighted_page(doc_id, page, quote.quote if quote else None)
-            if image is not None:
-                label = f"Page {page}" + (" (quote highlighted)" if marked else "")
-                alt = f"Page {page} of {doc.title}" + (", the quoted passage marked" if marked else "")
-                image_update, image_col = gr.Image(value=image, label=label, alt_text=alt), gr.Column(visible=True)
-            download = gr.DownloadButton(value=str(self.sources.download(doc_id)), visible=True,
-                                         label=f"Download the original file ({Path(doc.path).suffix.lstrip('.').upper() or 'file'})")
+            shown["image"], shown["marked"] = self.sources.highlighted_page(doc_id, page, quote.quote if quote else None)
+            shown["download"] = str(self.sources.download(doc_id))
         except SourceError as exc:
-            notes.append(str(exc))
+            shown["notes"].append(str(exc))
+        return shown
+
+    @staticmethod
+    def _image(shown: dict):
+        """(image column, image) of a shown page: the column hidden for a document without page images."""
+        if shown["image"] is None:
+            return gr.Column(visible=False), None
+        page, marked = shown["page"], shown["marked"]
+        label = f"Page {page}" + (" (quote highlighted)" if marked else "")
+        alt = f"Page {page} of {shown['doc'].title}" + (", the quoted passage marked" if marked else "")
+        return gr.Column(visible=True), gr.Image(value=shown["image"], label=label, alt_text=alt)
+
+    @staticmethod
+    def _body(shown: dict, label: str = "Text of the page", mark_id: str = "ia-hit") -> str:
+        return ("".join(render.message(n, "error") for n in shown["notes"])
+                + render.render_page_text(shown["text"], shown["span"], shown["quote"] is not None, label, mark_id))
+
+    def _viewer(self, shown: dict):
+        """The Source tab's outputs: (header, image column, image, page text, download, viewer state)."""
+        if "error" in shown:
+            return self._viewer_message(shown["error"])
+        doc = shown["doc"]
+        if shown["download"]:
+            kind = Path(doc.path).suffix.lstrip(".").upper() or "file"
+            download = gr.DownloadButton(value=shown["download"], visible=True, label=f"Download the original file ({kind})")
+        else:
             download = gr.DownloadButton(visible=False)
-        body = "".join(render.message(n, "error") for n in notes) + render.render_page_text(text, span, quote is not None)
-        state = {"doc_id": doc_id, "page": page, "cit": quote or (cit if cit is not None and cit.doc_id == doc_id else None)}
-        return head, image_col, image_update, body, download, state
+        return (shown["head"], *self._image(shown), self._body(shown), download, shown["state"])
+
+    def _pane(self, shown: dict):
+        """The pane's outputs: (pane, header, image column, image, page text), the pane shown."""
+        if "error" in shown:
+            return self._pane_message(shown["error"])
+        return (gr.Column(visible=True), shown["head"], *self._image(shown),
+                self._body(shown, "Text of the cited page", "ia-side-hit"))
+
+    def view(self, doc_id: str, page: int, cit: Citation | None = None):
+        """(header, image column, image, page text, download, viewer state) for one page; the quote marked when on it."""
+        return self._viewer(self.load_page(doc_id, page, cit))
 
     def turn_page(self, state, step: int):
         if not state or not state.get("doc_id"):

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from assistant.domain import AREA_LABELS
 from assistant.models import Answer, Citation, DocumentInfo
+from assistant.text import cut_at_word
 
 NOT_FOUND = "Not found in the indexed documents"
 RATINGS = ("helpful", "not helpful", "wrong evidence")
@@ -94,19 +95,50 @@ def describe_filters(in_force: dict | None, chosen: dict | None = None,
 
 # ------------------------------------------------------------------------------------------- answers
 
-def cite_button(turn: int, n: int, group: str = "c") -> str:
+def preview_id(turn: int, group: str, n: int) -> str:
+    return f"ia-pv-{turn}-{group}-{n}"
+
+
+def cite_button(turn: int, n: int, group: str = "c", described: bool = False) -> str:
+    """A citation marker. `described`: its turn carries the citation's preview (`citation_preview`), which the
+    button names as its description; the page shows it beside the button on hover and keyboard focus, so the
+    native title tooltip would only repeat the button's name over it."""
+    if described:
+        extra = f' aria-describedby="{preview_id(turn, group, n)}"'
+    else:
+        extra = f' title="Open source {n}"'
     return (f'<button type="button" class="ia-cite" data-action="cite" data-turn="{turn}" data-group="{group}" '
-            f'data-n="{n}" title="Open source {n}" aria-label="Open source {n}">[{n}]</button>')
+            f'data-n="{n}"{extra} aria-label="Open source {n}">[{n}]</button>')
 
 
-def _cites(turn: int, numbers: list[int]) -> str:
-    return "".join(" " + cite_button(turn, n) for n in numbers)
+# A preview quotes at most this much: a screen reader reads it whenever the marker has the focus.
+PREVIEW_CHARS = 280
 
 
-def render_block(block, turn: int) -> str:
-    """One answer block as HTML; every citation number in it is a button."""
+def citation_preview(turn: int, group: str, cit: Citation) -> str:
+    """What a marker points at, in words: the quote, its section, paragraph and page, and the document.
+    Hidden: it is the marker's accessible description (aria-describedby), and the page's script copies its
+    lines into the popup it shows beside the marker."""
+    quote = cit.quote if len(cit.quote) <= PREVIEW_CHARS else cut_at_word(cit.quote, PREVIEW_CHARS) + "\u2026"
+    where = [f"Section: {cit.section}"] if cit.section else []
+    if cit.paragraph:
+        where.append(f"paragraph {cit.paragraph}")
+    where.append(f"page {cit.page}")
+    return (f'<span class="ia-preview" id="{preview_id(turn, group, cit.n)}" data-page="{cit.page}">'
+            f'<span class="ia-pv-quote">\u201c{esc(quote)}\u201d</span> '
+            f'<span class="ia-pv-where">{esc("; ".join(where))}.</span> '
+            f'<span class="ia-pv-source">{esc(source_label(cit))}.</span></span>')
+
+
+def _cites(turn: int, numbers: list[int], cited: frozenset = frozenset()) -> str:
+    return "".join(" " + cite_button(turn, n, described=n in cited) for n in numbers)
+
+
+def render_block(block, turn: int, cited: frozenset = frozenset()) -> str:
+    """One answer block as HTML; every citation number in it is a button. `cited`: the numbers whose preview
+    the turn carries (the answer's citations), so that no description points at nothing."""
     if block.kind == "lead":
-        body = " ".join(esc(s.text) + _cites(turn, s.cites) for s in block.sentences)
+        body = " ".join(esc(s.text) + _cites(turn, s.cites, cited) for s in block.sentences)
         return f'<p class="ia-lead">{body}</p>'
     if block.kind == "message":
         return f"<p>{esc(block.text)}</p>"
@@ -120,14 +152,14 @@ def render_block(block, turn: int) -> str:
         items = "".join(
             f'<li class="ia-stance-{esc(q.stance or "none")}"><q>{esc(q.text)}</q>'
             + (f' <span class="ia-quote-source">({esc(q.source)})</span>' if q.source else "")
-            + f" {cite_button(turn, q.n)}</li>"
+            + f" {cite_button(turn, q.n, described=q.n in cited)}</li>"
             for q in block.quotes)
         return f'<section class="ia-group">{head}<ul class="ia-quotes">{items}</ul></section>'
     if block.kind == "table":
         head = "".join(f'<th scope="col">{esc(c)}</th>' for c in block.columns)
         rows = "".join(
             "<tr>" + "".join(f"<td>{esc(c)}</td>" for c in r.cells[:-1])
-            + f"<td>{esc(r.cells[-1]) if r.cells else ''}{_cites(turn, r.cites)}</td></tr>"
+            + f"<td>{esc(r.cells[-1]) if r.cells else ''}{_cites(turn, r.cites, cited)}</td></tr>"
             for r in block.rows)
         return (f'<table class="ia-table"><caption>{esc(block.caption)}</caption><thead><tr>{head}</tr></thead>'
                 f"<tbody>{rows}</tbody></table>")
@@ -139,8 +171,8 @@ def render_block(block, turn: int) -> str:
     return ""
 
 
-def render_blocks(blocks: list, turn: int) -> str:
-    return "".join(render_block(b, turn) for b in blocks)
+def render_blocks(blocks: list, turn: int, cited: frozenset = frozenset()) -> str:
+    return "".join(render_block(b, turn, cited) for b in blocks)
 
 
 def find_span(text: str, quote: str, start: int | None = None, end: int | None = None) -> tuple[int, int] | None:
@@ -209,7 +241,7 @@ def render_sources(cits: list[Citation], turn: int, group: str, title: str) -> s
     rows = []
     for c in cits:
         rows.append(
-            f'<li class="ia-source">{cite_button(turn, c.n, group)} <strong>{esc(source_label(c))}</strong>'
+            f'<li class="ia-source">{cite_button(turn, c.n, group, described=True)} <strong>{esc(source_label(c))}</strong>'
             f'<div class="ia-where">{esc(source_details(c))} \u00b7 <span class="ia-path">{esc(c.path)}</span></div>'
             f'<div class="ia-passage">{passage_excerpt(c)}</div></li>'
         )
@@ -225,6 +257,25 @@ def feedback_buttons(turn: int, rating: str = "", status: str = "") -> str:
     )
     said = f'<span class="ia-fb-said" role="status">{esc(status)}</span>' if status else ""
     return f'<div class="ia-feedback">Was this useful? {buttons}{said}</div>'
+
+
+def answer_actions(index: int, turn: Turn) -> str:
+    """Below a finished answer: copy it (plain text, Markdown: its sources listed as the exports list them) and
+    ask its question again. The texts ride along in inert <template>s, so the click copies them at once, inside
+    the click itself (a clipboard write after a round trip to the server may be refused); "Copied" is said in
+    the status line beside the buttons. "Re-ask" puts the question back into the question box, as a suggested
+    follow-up does (data-action="ask"), for the user to change the filters and send."""
+    from assistant.web.export import answer_markdown, answer_text  # export renders with this module's helpers
+
+    ans = turn.answer
+    copies = "".join(f'<template class="ia-copy-src" data-format="{kind}">{esc(text)}</template>'
+                     for kind, text in (("text", answer_text(ans)), ("md", answer_markdown(ans))))
+    return (f'<div class="ia-actions" role="group" aria-label="Answer {index + 1}">'
+            f'<button type="button" class="ia-act" data-action="copy" data-format="text">Copy</button>'
+            f'<button type="button" class="ia-act" data-action="copy" data-format="md">Copy as Markdown</button>'
+            f'<button type="button" class="ia-act ia-reask" data-action="ask" data-question="{esc(turn.question)}">'
+            f'Re-ask with different filters</button>'
+            f'<span class="ia-act-said" role="status"></span>{copies}</div>')
 
 
 def render_turn(index: int, turn: Turn, shown: int | None = None, docs: dict[str, DocumentInfo] | None = None) -> str:
@@ -247,7 +298,7 @@ def render_turn(index: int, turn: Turn, shown: int | None = None, docs: dict[str
             parts.append(render_sources(ans.related, index, "r", "Possibly related passages, not an answer"))
     else:
         visible = blocks if done else blocks[:shown]
-        parts.append(render_blocks(visible, index) or f"<p>{esc(ans.answer)}</p>")
+        parts.append(render_blocks(visible, index, frozenset(c.n for c in ans.citations)) or f"<p>{esc(ans.answer)}</p>")
         if not done:
             parts.append('<p class="ia-wait">\u2026</p>')
     if done:
@@ -257,7 +308,14 @@ def render_turn(index: int, turn: Turn, shown: int | None = None, docs: dict[str
         parts.append(f'<p class="ia-filters">Filters in force: {esc("; ".join(filters) or "none")}</p>')
         if ans.citations:
             parts.append(render_sources(ans.citations, index, "c", "Sources"))
+        parts.append(answer_actions(index, turn))
         parts.append(f'<div class="ia-foot"><span>Answered in {ans.seconds:.1f} s</span>{feedback_buttons(index, turn.rating, turn.feedback)}</div>')
+    # Every marker's preview, once per citation (a number may be cited by the lead, a quote and the sources).
+    previews = [citation_preview(index, "c", c) for c in ans.citations]
+    if done and ans.refused and not ans.citations:
+        previews += [citation_preview(index, "r", c) for c in ans.related]
+    if previews:
+        parts.append(f'<div class="ia-previews" hidden>{"".join(previews)}</div>')
     busy = "" if done else ' aria-busy="true"'
     return f'<article class="ia-turn" data-turn="{index}"{busy}>{q}<div class="ia-a">{"".join(parts)}</div></article>'
 
@@ -315,15 +373,18 @@ def reflow(text: str) -> str:
     return re.sub(r"\n(?=[a-z(])", " ", text)
 
 
-def render_page_text(text: str | None, span: tuple[int, int] | None, wanted: bool) -> str:
+def render_page_text(text: str | None, span: tuple[int, int] | None, wanted: bool, label: str = "Text of the page",
+                     mark_id: str = "ia-hit") -> str:
+    """The page's text, the quote highlighted. `label` and `mark_id` tell the Source tab's copy from the one
+    in the pane beside the conversation: both are on the page at once."""
     if text is None:
         return '<p class="ia-error">This page has no stored text.</p>'
     note = ""
     if wanted and not span:
         note = '<p class="ia-note">The quoted words could not be located on this page\u2019s text.</p>'
     # It scrolls: focusable and named, so that a keyboard can scroll it too (axe: scrollable-region-focusable).
-    return (f'{note}<div class="ia-page-text" tabindex="0" role="region" aria-label="Text of the page">'
-            f'{highlight(reflow(text), span)}</div>')
+    return (f'{note}<div class="ia-page-text" tabindex="0" role="region" aria-label="{esc(label)}">'
+            f'{highlight(reflow(text), span, mark_id)}</div>')
 
 
 def message(text: str, kind: str = "note") -> str:

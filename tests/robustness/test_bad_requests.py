@@ -162,9 +162,10 @@ def test_viewer_navigation_and_clicks_with_garbage_never_fail(page):
         out = page.on_pick([], key)
         assert "Choose a source" in out[0]
     for data in ({}, {"action": "cite", "turn": "x"}, {"action": "cite", "turn": 99, "n": 1},
+                 {"action": "cite", "turn": 99, "n": 1, "wide": True}, {"action": "cite", "turn": 0, "wide": "<x>"},
                  {"action": "rate", "turn": -1, "rating": "helpful"}, {"action": "<script>", "turn": 0}):
         out = page.on_conversation_click([], SimpleNamespace(_data=data))
-        assert len(out) == 12
+        assert len(out) == 13  # the Source tab's 6, the tabs, its list of sources, the pane's 5
         assert "Traceback" not in str(out[0])
 
 

@@ -218,9 +218,11 @@ class _Tags(HTMLParser):
 
 
 RENDERER_TAGS = {"div", "article", "span", "p", "ul", "li", "q", "button", "h4", "details", "summary", "ol",
-                 "strong", "mark", "b", "h3", "section", "table", "caption", "thead", "tbody", "tr", "th", "td"}
+                 "strong", "mark", "b", "h3", "section", "table", "caption", "thead", "tbody", "tr", "th", "td",
+                 "template"}  # an answer's texts for the copy buttons, inert
 RENDERER_ATTRS = {"class", "type", "title", "aria-label", "aria-busy", "aria-pressed", "id", "open", "data-action", "data-turn",
-                  "data-group", "data-n", "data-rating", "data-question", "scope", "role", "aria-level", "tabindex"}
+                  "data-group", "data-n", "data-rating", "data-question", "scope", "role", "aria-level", "tabindex",
+                  "aria-describedby", "hidden", "data-format", "data-page"}  # citation previews, copy buttons
 NASTY = st.lists(st.one_of(st.sampled_from(["<", ">", "&", '"', "'", "<script>", "</q>", "<!--", "]]>", "javascript:",
                                             "[1]", "[2]", "\u201d [1]", "&amp;", "&#60;", "\n", "`", "\\", "onerror=", " "]),
                            st.characters(codec="utf-8", exclude_categories=["Cs"])), max_size=30).map("".join)
@@ -280,7 +282,12 @@ def test_rendered_answers_hold_no_markup_but_the_renderers_own(answer, question,
         return  # streaming: the first items only
     # Citation buttons come from the library's own markers only: never from "[1]" inside document text or
     # from a title written to look like a quote line.
-    assert parsed.tags.count("button") == 2 * len(answer.citations) + 3  # + the three rating buttons
+    # + the three rating buttons, Copy, Copy as Markdown and Re-ask.
+    assert parsed.tags.count("button") == 2 * len(answer.citations) + 6
+    # Each citation has one preview, and every marker's description points at one of them.
+    ids = [value for name, value in parsed.attrs if name == "id"]
+    assert sorted(i for i in ids if i.startswith("ia-pv-")) == sorted(f"ia-pv-0-c-{c.n}" for c in answer.citations)
+    assert {value for name, value in parsed.attrs if name == "aria-describedby"} <= set(ids)
     assert parsed.tags.count("q") == len(answer.citations)
     # Each quote is shown whole, as text.
     text = "".join(parsed.text)

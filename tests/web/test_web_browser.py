@@ -14,6 +14,7 @@ from urllib.parse import urlparse
 
 import pytest
 
+from assistant.web.page import WIDE_PX
 from tests.conftest import INJECTION_QUESTION
 from tests.web.conftest import ARTIFACTS, start_page
 
@@ -122,14 +123,49 @@ def test_ask_shows_a_cited_answer(ui):
     shot(ui.tab, "chat")
 
 
-def test_citation_opens_the_page_image_and_highlighted_passage(ui):
+def words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def in_view(tab, selector: str) -> bool:
+    return tab.evaluate("""(sel) => { const r = document.querySelector(sel).getBoundingClientRect();
+        return r.width > 0 && r.bottom > 0 && r.top < window.innerHeight && r.right <= window.innerWidth + 1; }""",
+                        selector)
+
+
+def test_on_a_wide_screen_a_citation_opens_beside_the_chat(ui):
+    """1400 px wide: the cited page (its image, the quote highlighted in its text) in the pane beside the
+    conversation; the Chat tab stays selected and the question box stays on screen."""
     turn = ui.tab.locator('.ia-turn[data-turn="0"]')
     quote = turn.locator(".ia-quotes q").first.inner_text()
     turn.locator(".ia-quotes .ia-cite").first.click()
+    mark = ui.tab.locator("#ia-side #ia-side-text mark")
+    mark.wait_for(timeout=30_000)
+    ui.tab.locator("#ia-side #ia-side-image img").wait_for(timeout=30_000)
+    assert words(mark.inner_text())[:40] in words(quote)
+    assert "quote highlighted" in ui.tab.locator("#ia-side-image").inner_text()
+    assert words(quote)[:40] in words(ui.tab.locator("#ia-side-head").inner_text())
+    assert ui.tab.get_by_role("tab", name="Chat").get_attribute("aria-selected") == "true"
+    assert ui.tab.locator("#ia-question textarea").is_visible() and ui.tab.locator("#ia-conversation").is_visible()
+    assert in_view(ui.tab, "#ia-side")  # beside the answer, not below it
+    side, chat = ui.tab.locator("#ia-side").bounding_box(), ui.tab.locator("#ia-conversation").bounding_box()
+    assert side["x"] >= chat["x"] + chat["width"] - 1
+    # The pane stays in view while the conversation scrolls.
+    ui.tab.locator("#ia-question textarea").scroll_into_view_if_needed()
+    assert in_view(ui.tab, "#ia-side-text")
+    turn.locator(".ia-quotes .ia-cite").first.scroll_into_view_if_needed()
+    ui.tab.wait_for_timeout(300)  # let the image finish painting for the screenshot
+    shot(ui.tab, "chat-side-by-side")
+
+
+def test_the_pane_opens_its_page_in_the_source_tab(ui):
+    turn = ui.tab.locator('.ia-turn[data-turn="0"]')
+    quote = turn.locator(".ia-quotes q").first.inner_text()
+    ui.tab.click("#ia-side-source")
     mark = ui.tab.locator("#ia-page-text mark")
     mark.wait_for(timeout=30_000)
     ui.tab.locator("#ia-page-image img").wait_for(timeout=30_000)
-    assert " ".join(mark.inner_text().split())[:40] in " ".join(quote.split())
+    assert words(mark.inner_text())[:40] in words(quote)
     assert "quote highlighted" in ui.tab.locator("#ia-page-image").inner_text()
     assert ui.tab.locator("#ia-download").is_visible()
     # The page text is scrolled to the quote.
@@ -140,6 +176,95 @@ def test_citation_opens_the_page_image_and_highlighted_passage(ui):
         return r.top >= b.top && r.top < b.bottom; }""", timeout=5_000)
     ui.tab.wait_for_timeout(300)  # let the image finish painting for the screenshot
     shot(ui.tab, "source", full_page=True)
+
+
+def test_the_pane_closes(ui):
+    ui.tab.get_by_role("tab", name="Chat").click()
+    ui.tab.click("#ia-side-close")
+    ui.tab.locator("#ia-side").wait_for(state="hidden", timeout=10_000)
+    ui.tab.locator('.ia-turn[data-turn="0"] .ia-quotes .ia-cite').first.click()  # and opens again
+    ui.tab.locator("#ia-side-text mark").wait_for(timeout=30_000)
+
+
+def test_keyboard_focus_on_a_marker_previews_its_quote_and_page(ui):
+    tab = ui.tab
+    tab.get_by_role("tab", name="Chat").click()
+    item = tab.locator('.ia-turn[data-turn="0"] .ia-quotes li').first
+    marker = item.locator(".ia-cite")
+    n, quote = marker.get_attribute("data-n"), words(item.locator("q").inner_text())
+    where = tab.locator(f'.ia-turn[data-turn="0"] .ia-source:has(.ia-cite[data-n="{n}"]) .ia-where').inner_text()
+    page = where.split("page ")[1].split()[0]
+    marker.focus()
+    tab.keyboard.press("Shift+Tab")
+    tab.keyboard.press("Tab")  # from the keyboard: the popup shows on :focus-visible
+    assert tab.evaluate("document.activeElement.dataset.n") == n
+    tip = tab.locator("#ia-cite-tip")
+    tip.wait_for(timeout=5_000)
+    said = words(tip.inner_text())
+    assert quote.strip("\u201c\u201d")[:60] in said and f"page {page}" in said
+    box, at = tip.bounding_box(), marker.bounding_box()
+    assert abs(box["y"] - (at["y"] + at["height"])) < 40 or abs(box["y"] + box["height"] - at["y"]) < 40  # beside it
+    # Announced: the marker's accessible description (as Chromium computes it for screen readers) is the preview.
+    marker.evaluate("b => b.setAttribute('data-probe', '1')")
+    cdp = tab.context.new_cdp_session(tab)
+    try:
+        node = cdp.send("DOM.querySelector", {"nodeId": cdp.send("DOM.getDocument")["root"]["nodeId"],
+                                              "selector": "[data-probe]"})
+        ax = cdp.send("Accessibility.getPartialAXTree", {"nodeId": node["nodeId"], "fetchRelatives": False})["nodes"][0]
+    finally:
+        marker.evaluate("b => b.removeAttribute('data-probe')")
+        cdp.detach()
+    described = words(ax.get("description", {}).get("value", ""))
+    assert ax["name"]["value"] == f"Open source {n}"
+    assert quote.strip("\u201c\u201d")[:60] in described and f"page {page}" in described
+    ARTIFACTS.mkdir(exist_ok=True)
+    tab.screenshot(path=str(ARTIFACTS / "citation-preview.png"))
+    tab.keyboard.press("Escape")  # dismissable without moving the focus (WCAG 1.4.13)
+    tip.wait_for(state="hidden", timeout=5_000)
+    assert tab.evaluate("document.activeElement.dataset.n") == n
+    # A pointer shows it too.
+    tab.locator('.ia-turn[data-turn="0"] .ia-lead .ia-cite').first.hover()
+    tip.wait_for(timeout=5_000)
+    tab.mouse.move(5, 5)
+    tip.wait_for(state="hidden", timeout=5_000)
+
+
+def clipboard_after(tab, button) -> str:
+    tab.evaluate("navigator.clipboard.writeText('')")
+    button.click()
+    tab.wait_for_function("navigator.clipboard.readText().then(t => t.length > 0)", timeout=5_000, polling=100)
+    return tab.evaluate("navigator.clipboard.readText()")
+
+
+def test_copy_puts_the_answer_with_its_citations_on_the_clipboard(ui):
+    ui.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=ui.url.rstrip("/"))
+    tab = ui.tab
+    tab.get_by_role("tab", name="Chat").click()
+    turn = tab.locator('.ia-turn[data-turn="0"]')
+    quote = words(turn.locator(".ia-quotes q").first.inner_text())
+    actions = turn.locator(".ia-actions")
+    text = clipboard_after(tab, actions.get_by_role("button", name="Copy", exact=True))
+    actions.locator(".ia-act-said", has_text="Copied").wait_for(timeout=5_000)
+    assert actions.locator(".ia-act-said").get_attribute("role") == "status"
+    assert quote in words(text) and "[1]" in text
+    assert text.startswith(words(turn.locator(".ia-lead").inner_text())[:30])
+    assert "\nSources:\n[1] " in text and "page " in text
+    md = clipboard_after(tab, actions.get_by_role("button", name="Copy as Markdown"))
+    actions.locator(".ia-act-said", has_text="Copied as Markdown").wait_for(timeout=5_000)
+    assert quote in words(md.replace("\\", "")) and "\\[1\\]" in md and "\nSources:\n\n1. " in md
+    assert md != text
+
+
+def test_reask_puts_the_question_back_in_the_box_for_other_filters(ui):
+    tab = ui.tab
+    tab.get_by_role("tab", name="Chat").click()
+    tab.fill("#ia-question textarea", "")
+    actions = tab.locator('.ia-turn[data-turn="0"] .ia-actions')
+    actions.get_by_role("button", name="Re-ask with different filters").click()
+    assert tab.input_value("#ia-question textarea") == QUESTION
+    assert tab.evaluate("document.activeElement.closest('#ia-question') !== null")
+    assert "change the filters" in actions.locator(".ia-act-said").inner_text()
+    tab.fill("#ia-question textarea", "")
 
 
 def test_export_markdown_contains_the_quote(ui):
@@ -221,6 +346,26 @@ def test_on_a_phone_the_filters_start_closed_and_every_tab_fits(ui, browser):
         context.close()
 
 
+def test_on_a_phone_a_citation_still_opens_the_source_tab(ui, browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    try:
+        tab = context.new_page()
+        tab.goto(ui.url)
+        tab.wait_for_selector("#ia-question textarea")
+        tab.wait_for_function("!document.querySelector('.sidebar.open')", timeout=10_000)
+        turn = ask_on(tab, QUESTION)
+        quote = turn.locator(".ia-quotes q").first.inner_text()
+        turn.locator(".ia-quotes .ia-cite").first.tap()
+        mark = tab.locator("#ia-page-text mark")
+        mark.wait_for(timeout=30_000)
+        assert words(mark.inner_text())[:40] in words(quote)
+        # The Source tab, in place of the conversation; the pane is never shown on a narrow screen.
+        assert not tab.locator("#ia-conversation").is_visible() and not tab.locator("#ia-question textarea").is_visible()
+        assert not tab.locator("#ia-side").is_visible() and not tab.locator("#ia-cite-tip").is_visible()
+    finally:
+        context.close()
+
+
 def test_on_a_desktop_the_filters_start_open(ui):
     assert ui.tab.locator(".sidebar.open").count() == 1
 
@@ -270,7 +415,19 @@ def visit_every_tab(tab, check) -> None:
     ask_on(tab, QUESTION)
     tab.locator("#ia-feedback-panel").get_by_text("Feedback on an answer").click()  # its inputs too
     check("chat")
-    tab.locator('.ia-turn[data-turn="0"] .ia-quotes .ia-cite').first.click()
+    marker = tab.locator('.ia-turn[data-turn="0"] .ia-quotes .ia-cite').first
+    marker.click()
+    if tab.viewport_size["width"] >= WIDE_PX:  # the page beside the conversation, and a marker's preview
+        tab.locator("#ia-side-text mark").wait_for(timeout=30_000)
+        tab.locator("#ia-side-image img").wait_for(timeout=30_000, state="attached")
+        tab.mouse.move(5, 5)
+        marker.focus()
+        tab.keyboard.press("Shift+Tab")
+        tab.keyboard.press("Tab")
+        tab.locator("#ia-cite-tip").wait_for(timeout=5_000)
+        check("chat-pane")
+        tab.keyboard.press("Escape")
+        open_tab(tab, "Source")
     tab.locator("#ia-page-text mark").wait_for(timeout=30_000)
     tab.locator("#ia-page-image img").wait_for(timeout=30_000, state="attached")
     check("source")
@@ -442,11 +599,25 @@ def test_injected_html_in_a_document_is_shown_as_text(browser, injection_index, 
         assert ui.tab.locator("a[href^='javascript']").count() == 0
         # The document's own "[1]" is text: one button per quote, no more.
         assert turn.locator(".ia-quotes .ia-cite").count() == turn.locator(".ia-quotes li").count()
-        turn.locator(".ia-quotes .ia-cite").first.click()
+        # The previews hold the document's markup as text, and the popup shows it so.
+        previews = ui.tab.locator(".ia-preview").evaluate_all("els => els.map(e => e.textContent)")
+        assert any("<script>alert(1)</script>" in p for p in previews) and any("<b>bold</b>" in p for p in previews)
+        marker = turn.locator(".ia-quotes .ia-cite").first
+        marker.hover()
+        ui.tab.locator("#ia-cite-tip").wait_for(timeout=5_000)
+        assert words(ui.tab.locator("#ia-cite-tip").inner_text()) == words(turn.locator(
+            f'#{marker.get_attribute("aria-describedby")}').evaluate("e => [...e.children].map(c => c.textContent).join(' ')"))
+        assert ui.tab.locator("#ia-cite-tip script, #ia-cite-tip b").count() == 0
+        marker.click()
+        ui.tab.locator("#ia-side-text mark").wait_for(timeout=30_000)
+        assert "<script>alert(1)</script>" in ui.tab.locator("#ia-side-text").inner_text()
+        assert ui.tab.locator("#ia-side script, #ia-side-text b").count() == 0
+        assert not ui.tab.locator("#ia-side-image img").count()  # a text document has no page image
+        open_tab(ui.tab, "Source")
         ui.tab.locator("#ia-page-text mark").wait_for(timeout=30_000)
         assert "<script>alert(1)</script>" in ui.tab.locator("#ia-page-text").inner_text()
         assert ui.tab.locator("#ia-page-text script, #ia-page-text b").count() == 0
-        assert not ui.tab.locator("#ia-page-image img").count()  # a text document has no page image
+        assert not ui.tab.locator("#ia-page-image img").count()
         assert ui.dialogs == [] and foreign_requests(ui) == []
         shot(ui.tab, "injection")
     finally:

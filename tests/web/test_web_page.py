@@ -65,6 +65,30 @@ def test_citation_click_opens_the_page_with_the_quote(page):
     assert nxt[5]["page"] == 10 and "<mark" not in nxt[3]
 
 
+def test_on_a_wide_screen_a_citation_click_fills_the_pane_and_stays_in_the_chat(page):
+    """The browser says `wide` (>= WIDE_PX): the pane beside the conversation shows the page as the Source tab
+    does (which gets it too, for "Open in the Source tab"), and no tab change is sent."""
+    turns = _ask(page, SUPERVISION)[-1][1]
+    cit = next(c for c in turns[0].answer.citations if c.path == STOKE_2019 and c.page == 9)
+    click = {"action": "cite", "turn": 0, "group": "c", "n": cit.n, "wide": True}
+    out = page.on_conversation_click(turns, gr.EventData(None, click))
+    assert len(out) == 13
+    head, column, image, text, download, state, tabs, pick = out[:8]
+    side, side_head, side_image_col, side_image, side_text = out[8:]
+    assert tabs == gr.skip()  # the Chat tab stays
+    assert side.visible is True and side_head == head and "Page:</b> 9 of" in side_head
+    assert side_image_col.visible is True and side_image.value is not None
+    assert '<mark id="ia-side-hit">' in side_text and "one-to-one case supervision" in side_text
+    assert 'aria-label="Text of the cited page"' in side_text
+    assert '<mark id="ia-hit">' in text and state["page"] == 9 and pick.value == f"0:c:{cit.n}"
+    # Without `wide` (a phone, a narrow window): the Source tab, and the pane is left alone.
+    narrow = page.on_conversation_click(turns, gr.EventData(None, {**click, "wide": False}))
+    assert narrow[6].selected == "source" and all(x == gr.skip() for x in narrow[8:])
+    # A stale number says so in the pane, where the eye is.
+    stale = page.on_conversation_click(turns, gr.EventData(None, {**click, "turn": 7}))
+    assert "not part of this conversation" in stale[9] and stale[8].visible is True
+
+
 def test_framework_text_has_no_image_but_is_highlighted(page):
     turns = _ask(page, "What does the national framework say about kinship care?")[-1][1]
     cit = turns[0].answer.citations[0]

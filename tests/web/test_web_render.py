@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html as html_lib
 import re
 
 from docx import Document
@@ -143,3 +144,88 @@ def test_docx_export_holds_the_conversation(tmp_path):
     text = "\n".join(p.text for p in Document(path).paragraphs)
     assert "What about supervision?" in text and EVIL in text and "[1]" in text
     assert "No answer: failed" in text
+
+
+# ------------------------------------------------------------------------------------------- previews, copy, re-ask
+
+def _parts(html: str, tag: str, cls: str) -> list[str]:
+    return re.findall(rf'<{tag} class="{cls}"[^>]*>(.*?)</{tag}>', html, re.S)
+
+
+def test_every_marker_is_described_by_its_citations_preview():
+    cits = [_citation(1), _citation(2, quote="Two models.", section=None, paragraph=None, page=4, char_start=None,
+                                     char_end=None)]
+    ans = _answer(cits)
+    ans.blocks[0] = Lead(sentences=[Sentence(text="Two things.", cites=[1, 2, 7])])  # 7: no such citation
+    html = render.render_turn(2, Turn("q", answer=ans))
+    described = re.findall(r'data-n="(\d+)" aria-describedby="([^"]+)"', html)
+    # The lead's two, the quotes' two and the sources list's two; never a description that points at nothing.
+    assert sorted(described) == [("1", "ia-pv-2-c-1")] * 3 + [("2", "ia-pv-2-c-2")] * 3
+    assert 'data-n="7" title="Open source 7"' in html
+    previews = dict(re.findall(r'<span class="ia-preview" id="(ia-pv-[^"]+)" data-page="\d+">(.*?)</span></span>', html))
+    assert set(previews) == {"ia-pv-2-c-1", "ia-pv-2-c-2"}
+    first = previews["ia-pv-2-c-1"]
+    # The quote, section, paragraph, page and document, all as text.
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in first and "<script" not in first and "<img" not in first
+    assert "Section: Leaders &lt;img src=x onerror=alert(1)&gt;; paragraph 34; page 9." in first
+    assert "X&lt;script&gt;, report published 18 March 2019." in first
+    assert "\u201cTwo models.\u201d" in previews["ia-pv-2-c-2"] and ">page 4.<" in previews["ia-pv-2-c-2"]
+    # Hidden: a description for screen readers and the popup's source, not a second copy of the quote on screen.
+    assert re.search(r'<div class="ia-previews" hidden><span class="ia-preview" id="ia-pv-2-c-1"', html)
+
+
+def test_a_long_quote_is_cut_in_its_preview_and_a_refused_answers_related_passages_have_theirs():
+    long = _citation(1, quote="word " * 200, char_start=None, char_end=None)
+    html = render.render_turn(0, Turn("q", answer=_answer([long])))
+    quote = _parts(html, "span", "ia-pv-quote")[0]
+    assert len(quote) <= render.PREVIEW_CHARS + 3 and quote.endswith("\u2026\u201d")
+    refused = Answer(question="q", answer="Not covered.", refused=True, citations=[], filters={}, seconds=0.01,
+                     related=[_citation(3)])
+    html = render.render_turn(1, Turn("q", answer=refused))
+    assert 'aria-describedby="ia-pv-1-r-3"' in html and 'id="ia-pv-1-r-3"' in html
+
+
+def test_copy_buttons_carry_the_answer_as_text_and_markdown_with_its_sources():
+    from assistant.web.export import answer_markdown, answer_text
+
+    cits = [_citation(1), _citation(2, quote="Two models.", char_start=None, char_end=None)]
+    ans = _answer(cits)
+    text, md = answer_text(ans), answer_markdown(ans)
+    assert text.startswith(plain_text(ans.blocks))
+    assert f"\u201c{EVIL}\u201d [1]" in text and "\u201cTwo models.\u201d [2]" in text
+    assert "\nSources:\n[1] X<script>, report published 18 March 2019; section: Leaders" in text
+    assert "; page 9; file reports/1_x/report <b>.pdf" in text
+    # Markdown as the export writes it: document text escaped, the sources numbered.
+    assert f"\u201c{md_escape(EVIL)}\u201d \\[1\\]" in md and "\u201cTwo models.\u201d \\[2\\]" in md
+    assert "\nSources:\n\n1. X\\<script\\>, report published 18 March 2019;" in md
+    assert "file `reports/1_x/report <b>.pdf`" in md
+    html = render.render_turn(0, Turn("q <b>?</b>", answer=ans))
+    actions = re.search(r'<div class="ia-actions" role="group" aria-label="Answer 1">.*?</div>', html, re.S).group(0)
+    assert 'data-action="copy" data-format="text">Copy</button>' in actions
+    assert 'data-action="copy" data-format="md">Copy as Markdown</button>' in actions
+    # The texts ride along escaped, inert (a <template> is never shown nor run); a status line says "Copied".
+    templates = dict(re.findall(r'<template class="ia-copy-src" data-format="(\w+)">(.*?)</template>', actions, re.S))
+    assert html_lib.unescape(templates["text"]) == text and html_lib.unescape(templates["md"]) == md
+    assert "<script" not in actions and "<b>" not in actions
+    assert '<span class="ia-act-said" role="status"></span>' in actions
+
+
+def test_reask_puts_the_question_back_like_a_follow_up():
+    html = render.render_turn(0, Turn('Supervision "in" <Stoke>?', answer=_answer([_citation()])))
+    assert ('<button type="button" class="ia-act ia-reask" data-action="ask" '
+            'data-question="Supervision &quot;in&quot; &lt;Stoke&gt;?">Re-ask with different filters</button>') in html
+    # Only once the answer is whole, and never for a question still being searched or one that failed.
+    ans = _answer([_citation(1), _citation(2, quote="Two models.", char_start=None, char_end=None)])
+    assert "ia-actions" not in render.render_turn(0, Turn("q", answer=ans), shown=1)
+    assert "ia-actions" not in render.render_turn(0, Turn("q")) + render.render_turn(0, Turn("q", error="x"))
+    refused = Answer(question="q", answer="Not covered.", refused=True, citations=[], filters={}, seconds=0.01)
+    html = render.render_turn(0, Turn("q", answer=refused))
+    assert "Re-ask with different filters" in html and f"{render.NOT_FOUND}. Not covered." in html
+
+
+def test_the_pane_and_the_source_tab_name_their_page_text_apart():
+    span = render.find_span(PAGE, EVIL)
+    tab, pane = render.render_page_text(PAGE, span, True), render.render_page_text(PAGE, span, True, "Text of the cited page",
+                                                                                 "ia-side-hit")
+    assert 'aria-label="Text of the page"' in tab and '<mark id="ia-hit">' in tab
+    assert 'aria-label="Text of the cited page"' in pane and '<mark id="ia-side-hit">' in pane
