@@ -318,29 +318,40 @@ def briefing(theme, index_dir, year_from, year_to, frameworks, councils, region,
                    f"({len(b.quotes())} verified quotes, {b.seconds:.1f} s).", err=as_json)
 
 
+OUT_OPTION = click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+                          help="Write a handout: .docx (A4), .md (a timeline's chart saved beside it) or .pdf "
+                               "(needs LibreOffice).")
+
+
 @cli.command()
 @click.argument("councils", nargs=-1, required=True)
 @INDEX_OPTION
 @click.option("--theme", help="Also quote what each council's latest report says on this theme.")
 @click.option("--quotes", "quotes_per_council", type=click.IntRange(1, 10), default=3, show_default=True)
+@click.option("--year-from", type=int, help="Each council's latest report published (or inspected) from this year.")
+@click.option("--year-to", type=int, help="Each council's latest report up to this year (as they stood then).")
+@OUT_OPTION
 @DENSE_OPTION
 @JSON_OPTION
-def compare(councils, index_dir, theme, quotes_per_council, dense, as_json):
+def compare(councils, index_dir, theme, quotes_per_council, year_from, year_to, out, dense, as_json):
     """Two to five COUNCILS side by side: latest grades per area and, with --theme, what each report says."""
     from assistant.trainer.compare import compare_councils
     from assistant.trainer.markdown import comparison_markdown
 
+    _check_out(out)
     index = open_index(index_dir)
     try:
-        c = compare_councils(index, list(councils), theme, quotes_per_council=quotes_per_council, dense=dense)
+        c = compare_councils(index, list(councils), theme, year_from=year_from, year_to=year_to,
+                             quotes_per_council=quotes_per_council, dense=dense)
     except ValueError as exc:
         fail(str(exc), 2)
     if not c.reports:
         fail("no indexed report is for " + ", ".join(c.missing or councils))
     if as_json:
         click.echo(c.model_dump_json(indent=2))
-    else:
+    elif out is None:
         show_markdown(comparison_markdown(c))
+    _write_out(c, out, as_json)
 
 
 @cli.command()
@@ -349,16 +360,21 @@ def compare(councils, index_dir, theme, quotes_per_council, dense, as_json):
 @click.option("--theme", help="Also quote how each report wrote about this theme.")
 @click.option("--quotes", "quotes_per_report", type=click.IntRange(1, 10), default=2, show_default=True)
 @click.option("--plot", type=click.Path(dir_okay=False, path_type=Path), help="Save the grades-over-time chart (PNG).")
+@click.option("--year-from", type=int, help="Only inspections published (or inspected) from this year.")
+@click.option("--year-to", type=int, help="Only inspections published (or inspected) up to this year.")
+@OUT_OPTION
 @DENSE_OPTION
 @JSON_OPTION
-def timeline(council, index_dir, theme, quotes_per_report, plot, dense, as_json):
+def timeline(council, index_dir, theme, quotes_per_report, plot, year_from, year_to, out, dense, as_json):
     """Every indexed inspection of COUNCIL: dates, grades per area and, with --theme, the inspectors' words."""
     from assistant.trainer.markdown import timeline_markdown
     from assistant.trainer.timeline import council_timeline
 
+    _check_out(out)
     index = open_index(index_dir)
     try:
-        t = council_timeline(index, council, theme, quotes_per_report=quotes_per_report, dense=dense)
+        t = council_timeline(index, council, theme, year_from=year_from, year_to=year_to,
+                             quotes_per_report=quotes_per_report, dense=dense)
     except ValueError as exc:
         fail(str(exc))
     if plot is not None:
@@ -368,8 +384,29 @@ def timeline(council, index_dir, theme, quotes_per_report, plot, dense, as_json)
         plot.write_bytes(timeline_chart(t))
     if as_json:
         click.echo(t.model_dump_json(indent=2))
-    else:
+    elif out is None:
         show_markdown(timeline_markdown(t, str(plot) if plot else None))
+    _write_out(t, out, as_json)
+
+
+def _check_out(out: Path | None) -> None:
+    from assistant.trainer.handout import FORMATS
+
+    if out is not None and out.suffix.lower() not in FORMATS:
+        fail(f"--out must end in {', '.join(FORMATS)}", 2)
+
+
+def _write_out(item, out: Path | None, as_json: bool) -> None:
+    """A comparison's or timeline's handout, as the briefing's (`--out`)."""
+    if out is None:
+        return
+    from assistant.trainer.handout import PdfUnavailable, write_handout
+
+    try:
+        written = write_handout(item, out)
+    except PdfUnavailable as exc:
+        fail(str(exc))
+    click.echo(f"Wrote {', '.join(str(p) for p in written)}.", err=as_json)
 
 
 # --------------------------------------------------------------------------- evaluation

@@ -11,6 +11,7 @@ from importlib import import_module
 _EXPORTS = {
     "build_briefing": "briefing", "compare_councils": "compare", "council_timeline": "timeline",
     "write_handout": "handout", "write_docx": "handout", "write_markdown": "handout", "docx_document": "handout",
+    "handout_markdown": "handout",
     "docx_to_pdf": "handout", "PdfUnavailable": "handout",
     "briefing_markdown": "markdown", "comparison_markdown": "markdown", "timeline_markdown": "markdown",
     "grade_chart": "plots", "timeline_chart": "plots", "as_image": "plots", "available_filters": "scope",

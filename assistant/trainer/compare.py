@@ -5,11 +5,11 @@ from pathlib import Path
 
 from assistant.config import Settings, apply_offline_env
 from assistant.index import Index
-from assistant.domain import AREAS, latest_per_council
+from assistant.domain import AREAS, in_years, latest_per_council
 from assistant.models import DocumentInfo
 from assistant.trainer.evidence import Theme, open_index, read_theme, theme_passages
 from assistant.trainer.models import Comparison, Quote, ReportSummary
-from assistant.trainer.scope import resolve_councils
+from assistant.trainer.scope import describe_years, resolve_councils
 from assistant.trainer.select import pick, rank
 
 MIN_COUNCILS, MAX_COUNCILS = 2, 5
@@ -38,8 +38,10 @@ def theme_quotes(index: Index, theme: Theme, docs: list[DocumentInfo], per_repor
 
 
 def compare_councils(index: Index | str | Path, councils: list[str], theme: str | None = None, *,
-                     quotes_per_council: int = 3, dense: bool = False, settings: Settings | None = None) -> Comparison:
-    """Each council's latest indexed report: grades per area and, given a theme, cited quotes on it.
+                     year_from: int | None = None, year_to: int | None = None, quotes_per_council: int = 3,
+                     dense: bool = False, settings: Settings | None = None) -> Comparison:
+    """Each council's latest indexed report (within the years, when given): grades per area and, given a theme,
+    cited quotes on it.
 
     Raises ValueError unless two to five councils are named."""
     apply_offline_env()
@@ -48,9 +50,13 @@ def compare_councils(index: Index | str | Path, councils: list[str], theme: str 
         raise ValueError(f"compare needs {MIN_COUNCILS} to {MAX_COUNCILS} councils, not {len(names)}")
     index = open_index(index, settings)
     found, missing = resolve_councils(index, names)
-    latest = latest_per_council(index.reports())
+    latest = latest_per_council(d for d in index.reports() if in_years(d, year_from, year_to))
     docs = [latest[n] for n in found if n in latest]
     notices = [f"No indexed report is for {', '.join(missing)}."] if missing else []
+    years = describe_years(year_from, year_to)
+    outside = [n for n in found if n not in latest]
+    if outside:
+        notices.append(f"No indexed report of {', '.join(outside)} is {years}.")
     theme = " ".join((theme or "").split()) or None
     summaries = [summarise(d) for d in docs]
     if theme:
@@ -60,4 +66,5 @@ def compare_councils(index: Index | str | Path, councils: list[str], theme: str 
             s.quotes = quotes.get(s.doc_id, [])
             if not s.quotes:
                 notices.append(f"{s.local_authority}'s latest report says nothing on \u201c{theme}\u201d that could be quoted.")
-    return Comparison(councils=found, theme=theme, reports=summaries, missing=missing, notices=notices)
+    return Comparison(councils=found, theme=theme, reports=summaries, missing=missing, notices=notices,
+                      year_from=year_from, year_to=year_to)

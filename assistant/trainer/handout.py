@@ -1,4 +1,5 @@
-"""Handouts of a briefing: DOCX (python-docx), Markdown, and PDF when LibreOffice is installed.
+"""Handouts of a briefing, a comparison or a timeline: DOCX (python-docx), Markdown, and PDF when LibreOffice is
+installed. Every DOCX is set on A4 (210 x 297 mm, 20 mm margins): the trainers print in the UK.
 
 PDF goes through LibreOffice because no maintained pure-Python library turns a DOCX into PDF offline; drawing a
 second layout with a PDF library would let the two handouts drift apart.
@@ -12,15 +13,21 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+from typing import Union
 
 from docx import Document
-from docx.shared import Inches, Pt, RGBColor
+from docx.enum.section import WD_ORIENT
+from docx.shared import Inches, Mm, Pt, RGBColor
 
-from assistant.trainer.markdown import briefing_markdown
-from assistant.trainer.models import GROUP_LABELS, Briefing, Quote
-from assistant.trainer.plots import grade_chart
+from assistant.domain import AREA_LABELS, AREAS
+from assistant.trainer.markdown import briefing_markdown, comparison_markdown, timeline_markdown
+from assistant.trainer.models import GROUP_LABELS, Briefing, Comparison, Quote, ReportSummary, Timeline, long_date
+from assistant.trainer.plots import grade_chart, timeline_chart
 
 FORMATS = (".docx", ".md", ".pdf")
+Handout = Union[Briefing, Comparison, Timeline]
+A4_WIDTH, A4_HEIGHT, MARGIN = Mm(210), Mm(297), Mm(20)
+CHART_WIDTH = Mm(160)  # within A4's 170 mm between the margins
 
 
 # Characters XML 1.0 forbids; some extracted texts carry them (a stray \x02 where the PDF had a hyphen).
@@ -35,43 +42,83 @@ def _xml(text: str) -> str:
     return _NOT_XML.sub("", text)
 
 
-def write_handout(b: Briefing, path: str | Path) -> list[Path]:
-    """Write the handout in the format the suffix names; returns every file written (a .md gets its chart beside it)."""
+def handout_markdown(item: Handout, image: str | None = None) -> str:
+    """The Markdown of any of the three; `image` is a chart's path relative to the Markdown (none for a comparison)."""
+    if isinstance(item, Briefing):
+        return briefing_markdown(item, image)
+    if isinstance(item, Timeline):
+        return timeline_markdown(item, image)
+    return comparison_markdown(item)
+
+
+def _chart(item: Handout) -> bytes | None:
+    """The PNG chart a handout carries, or None (a comparison, an empty briefing, a timeline with no report)."""
+    if isinstance(item, Briefing):
+        return None if item.empty else grade_chart(item)
+    if isinstance(item, Timeline):
+        return timeline_chart(item) if item.reports else None
+    return None
+
+
+def write_handout(item: Handout, path: str | Path) -> list[Path]:
+    """Write a briefing, comparison or timeline in the format the suffix names; returns every file written (a .md
+    of a briefing or timeline gets its chart beside it)."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
         raise ValueError(f"handouts are {', '.join(FORMATS)}, not {path.suffix or 'a file without a suffix'}")
     path.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".docx":
-        return [write_docx(b, path)]
+        return [write_docx(item, path)]
     if suffix == ".md":
-        return write_markdown(b, path)
-    return [write_pdf(b, path)]
+        return write_markdown(item, path)
+    return [write_pdf(item, path)]
 
 
-def write_markdown(b: Briefing, path: Path) -> list[Path]:
+def write_markdown(item: Handout, path: Path, chart: bool = True) -> list[Path]:
+    """The Markdown handout; with `chart`, the chart saved beside it and linked. The web page writes it without
+    (one downloadable file; the chart is in the DOCX)."""
     written = []
     image = None
-    if not b.empty:
-        chart = path.with_name(path.stem + "-chart.png")
-        chart.write_bytes(grade_chart(b))
-        image = chart.name  # relative, so the folder can be moved or shared
-        written.append(chart)
-    path.write_text(briefing_markdown(b, image), encoding="utf-8")
+    png = _chart(item) if chart else None
+    if png is not None:
+        picture = path.with_name(path.stem + "-chart.png")
+        picture.write_bytes(png)
+        image = picture.name  # relative, so the folder can be moved or shared
+        written.append(picture)
+    path.write_text(handout_markdown(item, image), encoding="utf-8")
     return [path, *written]
 
 
-def write_docx(b: Briefing, path: str | Path) -> Path:
+def write_docx(item: Handout, path: str | Path) -> Path:
     path = Path(path)
-    doc = docx_document(b)
+    doc = docx_document(item)
     doc.save(str(path))
     return path
 
 
-def docx_document(b: Briefing):
+def docx_document(item: Handout):
+    if isinstance(item, Comparison):
+        return comparison_docx(item)
+    if isinstance(item, Timeline):
+        return timeline_docx(item)
+    return briefing_docx(item)
+
+
+def new_document(title: str, subject: str = "Ofsted inspection reports"):
+    """An empty DOCX on A4 portrait with 20 mm margins and the handout's properties."""
     doc = Document()
+    for section in doc.sections:  # python-docx's template is US Letter
+        section.orientation = WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = A4_WIDTH, A4_HEIGHT
+        section.left_margin = section.right_margin = section.top_margin = section.bottom_margin = MARGIN
     props = doc.core_properties
-    props.title, props.subject, props.author = f"Theme briefing: {b.theme}", "Ofsted inspection reports", "Inspection Assistant"
+    props.title, props.subject, props.author = _xml(title), subject, "Inspection Assistant"
+    return doc
+
+
+def briefing_docx(b: Briefing):
+    doc = new_document(f"Theme briefing: {b.theme}")
     _title_page(doc, b)
     # A page break before the first heading (rather than a break run) is what LibreOffice and Word both honour.
     doc.add_heading("Summary", level=1).paragraph_format.page_break_before = True
@@ -80,13 +127,13 @@ def docx_document(b: Briefing):
         _note(doc, n)
     if not b.empty:
         _grade_table(doc, b)
-        doc.add_picture(io.BytesIO(grade_chart(b)), width=Inches(6.0))
+        doc.add_picture(io.BytesIO(grade_chart(b)), width=CHART_WIDTH)
         doc.add_heading("Findings by grade", level=1)
         for g in b.groups:
             doc.add_heading(f"{g.label}: {g.reports} report{'s' if g.reports != 1 else ''}, "
                             f"{g.passages} passage{'s' if g.passages != 1 else ''}", level=2)
             if g.councils:
-                doc.add_paragraph(g.councils_line())
+                doc.add_paragraph(_xml(g.councils_line(limit=None)))  # every council: the page may shorten, not this
             _quotes(doc, g.quotes, "No passage in this group speaks to the theme.")
         doc.add_heading("What distinguishes strong reports from weak ones", level=1)
         for d in b.distinctions:
@@ -155,6 +202,72 @@ def _grade_table(doc, b: Briefing) -> None:
         cells[0].text, cells[1].text = grade.capitalize(), str(n)
 
 
+def comparison_docx(c: Comparison):
+    title = f"Comparison: {', '.join(c.councils) or 'no indexed council'}"
+    doc = new_document(title)
+    doc.add_heading(_xml(title), level=0)
+    doc.add_paragraph(f"{c.scope_line()} Prepared {c.generated:%d %B %Y} with Inspection Assistant.")
+    _note(doc, "Every quotation is verbatim from the cited Ofsted inspection report and was checked against the cited page.")
+    for n in c.notices:
+        _note(doc, n)
+    if c.reports:
+        doc.add_heading("Latest grades", level=1)
+        _grades_by_report(doc, c.reports, "Area", lambda r: r.local_authority or r.title)
+    if c.theme:
+        doc.add_heading(_xml(f"What each latest report says on \u201c{c.theme}\u201d"), level=1)
+        for r in c.reports:
+            doc.add_heading(_xml(f"{r.local_authority or r.title} (published {long_date(r.published)})"), level=2)
+            _quotes(doc, r.quotes, "Nothing quotable on the theme.")
+    return doc
+
+
+def timeline_docx(t: Timeline):
+    title = f"Timeline: {t.council}"
+    doc = new_document(title)
+    doc.add_heading(_xml(title), level=0)
+    doc.add_paragraph(f"{t.scope_line()} Prepared {t.generated:%d %B %Y} with Inspection Assistant.")
+    _note(doc, "Every quotation is verbatim from the cited Ofsted inspection report and was checked against the cited page.")
+    for n in t.notices:
+        _note(doc, n)
+    if t.reports:
+        doc.add_heading("Inspections", level=1)
+        _grades_by_report(doc, t.reports, "Published", lambda r: long_date(r.published), timeline=True)
+        png = _chart(t)
+        if png:
+            doc.add_picture(io.BytesIO(png), width=CHART_WIDTH)
+    if t.theme:
+        doc.add_heading(_xml(f"How inspectors wrote about \u201c{t.theme}\u201d"), level=1)
+        for r in t.reports:
+            overall = (r.judgements.get("overall_effectiveness") or "\u2014").capitalize()
+            doc.add_heading(_xml(f"{long_date(r.published)} ({r.framework or 'framework unknown'}; overall: {overall})"),
+                            level=2)
+            _quotes(doc, r.quotes, "Nothing quotable on the theme.")
+    return doc
+
+
+def _grades_by_report(doc, reports: list[ReportSummary], corner: str, label, timeline: bool = False) -> None:
+    """One column per report (a council, or an inspection of one): its dates, framework and the grade of each area.
+    Columns rather than rows: five grade columns do not fit the width of a portrait A4 page. A timeline's columns
+    are headed by the publication date, and show the inspection's dates under it."""
+    table = doc.add_table(rows=1, cols=1 + len(reports))
+    table.style = "Light Grid Accent 1"
+    head = table.rows[0].cells
+    head[0].text = corner
+    for cell, r in zip(head[1:], reports):
+        cell.text = _xml(label(r))
+    rows: list[tuple[str, list[str]]] = [] if timeline else [("Published", [long_date(r.published) for r in reports])]
+    if timeline:
+        rows.append(("Inspected", [f"{long_date(r.inspection_start)} \u2013 {long_date(r.inspection_end)}"
+                                   if r.inspection_start else "\u2014" for r in reports]))
+    rows.append(("Framework", [r.framework or "\u2014" for r in reports]))
+    rows += [(AREA_LABELS[a], [(r.judgements.get(a) or "\u2014").capitalize() for r in reports]) for a in AREAS]
+    for name, values in rows:
+        cells = table.add_row().cells
+        cells[0].text = name
+        for cell, value in zip(cells[1:], values):
+            cell.text = _xml(value)
+
+
 def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
@@ -176,7 +289,7 @@ def docx_to_pdf(docx: Path, pdf: Path, timeout: int = 180) -> Path:
     return pdf
 
 
-def write_pdf(b: Briefing, path: Path) -> Path:
+def write_pdf(item: Handout, path: Path) -> Path:
     with tempfile.TemporaryDirectory() as tmp:
-        docx = write_docx(b, Path(tmp, path.stem + ".docx"))
+        docx = write_docx(item, Path(tmp, path.stem + ".docx"))
         return docx_to_pdf(docx, path)

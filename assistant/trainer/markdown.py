@@ -38,7 +38,7 @@ def briefing_markdown(b: Briefing, image: str | None = None) -> str:
         for g in b.groups:
             out += [f"## {g.label}: {g.reports} report{'s' if g.reports != 1 else ''}, {g.passages} passage{'s' if g.passages != 1 else ''}", ""]
             if g.councils:
-                out += [g.councils_line(), ""]
+                out += [g.councils_line(limit=None), ""]  # the document lists every council; the page may shorten
             out += [quote_line(q) for q in g.quotes] or ["No passage in this group speaks to the theme."]
             out.append("")
         out += ["## What distinguishes strong reports from weak ones", ""]
@@ -72,7 +72,9 @@ def _grades_table(reports: list[ReportSummary], heading: str, label) -> list[str
 
 
 def comparison_markdown(c: Comparison) -> str:
-    out = [f"# Comparison: {', '.join(c.councils) or 'no indexed council'}", ""]
+    out = [f"# Comparison: {', '.join(c.councils) or 'no indexed council'}", "",
+           f"*{c.scope_line()} Generated {c.generated:%d %B %Y %H:%M}. Every quote is verbatim from the cited report "
+           "and was checked against its page.*", ""]
     out += [f"> {n}" for n in c.notices] + ([""] if c.notices else [])
     if c.reports:
         out += ["## Latest grades", ""] + _grades_table(c.reports, "Area", lambda r: r.local_authority or r.title) + [""]
@@ -86,7 +88,9 @@ def comparison_markdown(c: Comparison) -> str:
 
 
 def timeline_markdown(t: Timeline, image: str | None = None) -> str:
-    out = [f"# Timeline: {t.council}", ""]
+    out = [f"# Timeline: {t.council}", "",
+           f"*{t.scope_line()} Generated {t.generated:%d %B %Y %H:%M}. Every quote is verbatim from the cited report "
+           "and was checked against its page.*", ""]
     out += [f"> {n}" for n in t.notices] + ([""] if t.notices else [])
     if t.reports:
         out += ["## Inspections", "", "| Published | Inspected | Framework | " + " | ".join(AREA_LABELS[a] for a in AREAS) + " |",

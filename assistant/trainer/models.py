@@ -17,6 +17,17 @@ def long_date(d: dt.date | None) -> str:
     return f"{d.day} {d:%B %Y}" if d else "date unknown"
 
 
+def describe_years(year_from: int | None, year_to: int | None) -> str:
+    """"published 2019", "published 2015-2019", "published from 2022", "published up to 2019", or ""."""
+    if year_from and year_to:
+        return f"published {year_from}" if year_from == year_to else f"published {year_from}-{year_to}"
+    if year_from:
+        return f"published from {year_from}"
+    if year_to:
+        return f"published up to {year_to}"
+    return ""
+
+
 class Quote(BaseModel):
     """One verbatim sentence, checked against its chunk and its page, with everything needed to cite it."""
 
@@ -81,12 +92,13 @@ class GroupSummary(BaseModel):
     councils: list[str] = Field(default_factory=list)
     quotes: list[Quote] = Field(default_factory=list)
 
-    def councils_line(self, limit: int = 15) -> str:
-        """The councils, shortened for print: a handout has no room for a hundred names."""
+    def councils_line(self, limit: int | None = 15) -> str:
+        """The councils; `limit` shortens the list for the page ("and 109 more"), None lists all (the handouts:
+        a trainer checking whether their council is in a group needs every name)."""
         if not self.councils:
             return ""
         # Semicolons: some council names contain commas ("Bournemouth, Christchurch and Poole").
-        if len(self.councils) <= limit:
+        if limit is None or len(self.councils) <= limit:
             return f"Councils: {'; '.join(self.councils)}."
         return f"Councils ({len(self.councils)}): {'; '.join(self.councils[:limit])}; and {len(self.councils) - limit} more."
 
@@ -155,6 +167,13 @@ class Comparison(BaseModel):
     missing: list[str] = Field(default_factory=list)  # names that match no indexed council
     notices: list[str] = Field(default_factory=list)
     areas: dict[str, str] = Field(default_factory=lambda: dict(AREA_LABELS))
+    year_from: int | None = None  # each council's latest report within these years
+    year_to: int | None = None
+    generated: dt.datetime = Field(default_factory=lambda: dt.datetime.now().replace(microsecond=0))
+
+    def scope_line(self) -> str:
+        years = describe_years(self.year_from, self.year_to)
+        return "Each council\u2019s latest indexed report" + (f" {years}" if years else "") + "."
 
 
 class Timeline(BaseModel):
@@ -163,3 +182,10 @@ class Timeline(BaseModel):
     reports: list[ReportSummary]  # oldest first
     notices: list[str] = Field(default_factory=list)
     areas: dict[str, str] = Field(default_factory=lambda: dict(AREA_LABELS))
+    year_from: int | None = None  # only the reports within these years
+    year_to: int | None = None
+    generated: dt.datetime = Field(default_factory=lambda: dt.datetime.now().replace(microsecond=0))
+
+    def scope_line(self) -> str:
+        years = describe_years(self.year_from, self.year_to)
+        return f"Every indexed inspection of {self.council}" + (f", {years}" if years else "") + ", oldest first."

@@ -5,7 +5,7 @@ from assistant.domain import FRAMEWORKS, in_years, report_year, sort_date
 from assistant.index import Index
 from assistant.models import DocumentInfo
 from assistant.query import CouncilMatcher
-from assistant.trainer.models import Scope
+from assistant.trainer.models import Scope, describe_years
 
 
 REGION_UNSUPPORTED = (
@@ -78,12 +78,8 @@ def describe(year_from, year_to, eras, names, asked) -> str:
         parts.append("reports for " + (", ".join(names) if names else "no indexed council"))
     else:
         parts.append("all indexed reports")
-    if year_from and year_to:
-        parts.append(f"published {year_from}" if year_from == year_to else f"published {year_from}-{year_to}")
-    elif year_from:
-        parts.append(f"published from {year_from}")
-    elif year_to:
-        parts.append(f"published up to {year_to}")
+    if years := describe_years(year_from, year_to):
+        parts.append(years)
     if eras:
         parts.append("under " + " or ".join(eras))
     return ", ".join(parts)

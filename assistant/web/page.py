@@ -407,7 +407,8 @@ class ChatPage:
             session = gr.State("")
             viewer = gr.State(None)
             with gr.Sidebar(label="Filters", open=True, width=300):
-                gr.Markdown("## Filters\nApplied to every question you ask.", elem_id="ia-filters-head")
+                gr.Markdown("## Filters\nApplied to every question you ask. The council and years apply to the "
+                            "Briefing, Compare and Timeline tabs too.", elem_id="ia-filters-head")
                 # Filled now as well as on page load, and open to other values: API clients of "/ask" never
                 # load the page, and a council or year the index gained since gets the library's own message.
                 las, years = self._filter_choices()
@@ -562,7 +563,7 @@ class ChatPage:
             demo.load(self.library, outputs=library_outputs, **hidden)
             refresh.click(self.library, outputs=library_outputs, **hidden)
             docs_table.select(self.on_library_select, outputs=[*viewer_outputs, tabs], **hidden)
-            self.trainer.wire(demo, tabs, viewer_outputs)
+            self.trainer.wire(demo, tabs, viewer_outputs, side_panel=filter_inputs)
         return demo
 
     # ------------------------------------------------------------------------------------ chat

@@ -5,6 +5,13 @@ through `render.esc`: `briefing_markdown` escapes only the characters Markdown a
 `<b>` written in a report would reach the browser as markup through a Markdown widget. The Markdown stays
 what the handout download holds. Each quote carries a numbered button that opens its page in the Source tab,
 the quote highlighted, as the chat answers' citations do.
+
+One set of filters: the page's side panel. Its Local authority and years apply to these tools as to chat (the
+Briefing's reports; the years of Compare's latest reports and of the Timeline's inspections; the councils of
+Compare and Timeline when none is chosen in the tab). Its Documents, Judgement area and Grade filters cannot
+apply (a briefing sets grades against each other; a comparison and a timeline show every area's grade), and a
+result says so when they are set. The Briefing keeps one option of its own, the framework era, which the side
+panel does not offer. Each tool's result downloads as DOCX and Markdown (`assistant.trainer.handout`).
 """
 from __future__ import annotations
 
@@ -12,18 +19,19 @@ import logging
 import re
 import shutil
 import uuid
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 import gradio as gr
 
 from assistant.index import Index
-from assistant.domain import AREA_LABELS, AREAS
+from assistant.domain import AREA_LABELS, AREAS, GRADES
 from assistant.trainer import (
-    Briefing, Comparison, Quote, Timeline, UnsupportedFilter, as_image, available_filters, briefing_markdown,
-    build_briefing, compare_councils, council_timeline, grade_chart, timeline_chart, write_handout,
+    Briefing, Comparison, Quote, Timeline, UnsupportedFilter, as_image, available_filters, build_briefing,
+    compare_councils, council_timeline, grade_chart, timeline_chart, write_handout, write_markdown,
 )
-from assistant.trainer.models import long_date
+from assistant.trainer.models import describe_years, long_date
 from assistant.web import a11y, render
 from assistant.web.render import esc
 
@@ -170,7 +178,7 @@ def _grades_table(reports, first_heading: str, label: Callable) -> str:
 def render_comparison(c: Comparison) -> tuple[str, list[Quote]]:
     quotes, numbers = number_quotes([q for r in c.reports for q in r.quotes])
     out = [f"<h3>Comparison: {esc(', '.join(c.councils) or 'no indexed council')}</h3>",
-           '<p class="ia-note">Each council\u2019s latest indexed report.</p>', _notices(c.notices)]
+           f'<p class="ia-note">{esc(c.scope_line())}</p>', _notices(c.notices)]
     if c.reports:
         out.append("<h4>Latest grades</h4>" + _grades_table(c.reports, "Area", lambda r: r.local_authority or r.title))
     if c.theme:
@@ -192,7 +200,8 @@ def plain_notice(notice: str) -> str:
 
 def render_timeline(t: Timeline) -> tuple[str, list[Quote]]:
     quotes, numbers = number_quotes([q for r in t.reports for q in r.quotes])
-    out = [f"<h3>Timeline: {esc(t.council)}</h3>", _notices([plain_notice(n) for n in t.notices])]
+    out = [f"<h3>Timeline: {esc(t.council)}</h3>", f'<p class="ia-note">{esc(t.scope_line())}</p>',
+           _notices([plain_notice(n) for n in t.notices])]
     if t.reports:
         head = ("<tr><th>Published</th><th>Inspected</th><th>Framework</th>"
                 + "".join(f"<th>{esc(AREA_LABELS[a])}</th>" for a in AREAS) + "</tr>")
@@ -237,6 +246,55 @@ def slug(text: str, fallback: str = "briefing") -> str:
     return "-".join(words)[:50].strip("-") or fallback
 
 
+@dataclass
+class SidePanel:
+    """The page's side-panel filters as the trainer tools read them."""
+
+    councils: list[str] = field(default_factory=list)
+    year_from: int | None = None
+    year_to: int | None = None
+    unused: list[str] = field(default_factory=list)  # filters set that no trainer tool can apply, by their labels
+
+    @property
+    def years(self) -> str:
+        return describe_years(self.year_from, self.year_to)
+
+    def applied(self, councils: bool = True) -> str:
+        """What of the side panel a result used, in words ("" when nothing)."""
+        parts = ([f"local authority {'; '.join(self.councils)}."] if councils and self.councils else []) + \
+            ([f"Years: {self.years}."] if self.years else [])
+        return f"From the side panel: {' '.join(parts)}" if parts else ""
+
+    def not_applied(self, why: str) -> str:
+        if not self.unused:
+            return ""
+        names = self.unused[0] if len(self.unused) == 1 else ", ".join(self.unused[:-1]) + " and " + self.unused[-1]
+        return f"The side panel\u2019s {names} filter{'s do' if len(self.unused) > 1 else ' does'} not apply here: {why}."
+
+
+def side_panel(las=None, year_from=None, year_to=None, kind=None, area=None, grade=None) -> SidePanel:
+    """The side panel's six values (as the page's filters send them) for the trainer tools."""
+    y0, y1 = _year(year_from), _year(year_to)
+    if y0 and y1 and y0 > y1:
+        y0, y1 = y1, y0
+    unused = [label for label, on in (("Documents", kind in ("report", "framework")), ("Judgement area", area in AREAS),
+                                      ("Grade", grade in GRADES)) if on]
+    return SidePanel(councils=_names(las), year_from=y0, year_to=y1, unused=unused)
+
+
+def panel_notes(*lines: str) -> str:
+    lines = [line for line in lines if line]
+    return "".join(f'<p class="ia-note ia-panel-note">{esc(line)}</p>' for line in lines)
+
+
+def with_notes(html: str, notes: str) -> str:
+    """The side-panel notes at the top of a tool's result, inside its box."""
+    if not notes:
+        return html
+    head = re.match(r'<div class="ia-tool [^"]*">(?:<h3>.*?</h3>)?', html)
+    return html[:head.end()] + notes + html[head.end():] if head else notes + html
+
+
 # ------------------------------------------------------------------------------------------- tabs
 
 class TrainerTabs:
@@ -253,28 +311,19 @@ class TrainerTabs:
     # -------------------------------------------------------------------------------- layout
     def build(self) -> None:
         f = self.filter_values()
-        years = [ANY] + [str(y) for y in f["years"]]
         with gr.Tab("Briefing", id="briefing"):
             a11y.sr_heading("Theme briefing")
             gr.Markdown("What inspectors wrote about a theme across the indexed reports, strong reports against weak "
-                        "ones, with what the framework documents expect. The filters here choose the reports (the side "
-                        "panel\u2019s apply to chat questions only); leave one empty to use every report.")
+                        "ones, with what the framework documents expect. The side panel\u2019s **Local authority** and "
+                        "**years** choose the reports (every report when they are empty); its Documents, Judgement area "
+                        "and Grade filters do not apply to a briefing, which sets the grades against each other.")
             with gr.Row(equal_height=True):
                 self.b_theme = gr.Textbox(label="Theme", placeholder=f"for example \u201c{THEME_EXAMPLE}\u201d", lines=1,
                                           max_lines=1, max_length=THEME_CHARS, scale=5, elem_id="ia-briefing-theme")
-                self.b_build = gr.Button("Build briefing", variant="primary", scale=1, min_width=140,
-                                         elem_id="ia-briefing-build")
-            with gr.Row():
-                self.b_year_from = gr.Dropdown(label="From year", choices=years, value=ANY, min_width=100, scale=1,
-                                               elem_id="ia-briefing-year-from")
-                self.b_year_to = gr.Dropdown(label="To year", choices=years, value=ANY, min_width=100, scale=1,
-                                             elem_id="ia-briefing-year-to")
                 self.b_frameworks = gr.Dropdown(label="Framework era", choices=f["frameworks"], multiselect=True, scale=2,
                                                 info="Any era when empty.", elem_id="ia-briefing-frameworks")
-                self.b_councils = gr.Dropdown(label="Councils", choices=f["councils"], multiselect=True, filterable=True,
-                                              scale=3, info="Every council when empty. Regions are not supported: "
-                                                            "choose the region\u2019s councils.",
-                                              elem_id="ia-briefing-councils")
+                self.b_build = gr.Button("Build briefing", variant="primary", scale=1, min_width=140,
+                                         elem_id="ia-briefing-build")
             # No label or buttons on the charts: Gradio lays them over the image, on the chart's own title.
             with gr.Row():
                 with gr.Column(scale=3):
@@ -294,7 +343,9 @@ class TrainerTabs:
         with gr.Tab("Compare", id="compare"):
             a11y.sr_heading("Compare councils")
             gr.Markdown("Two to five councils side by side: the grades of each one\u2019s latest indexed report and, "
-                        "given a theme, what each latest report says on it.")
+                        "given a theme, what each latest report says on it. Choose the councils here, or leave this "
+                        "empty to compare the side panel\u2019s; the side panel\u2019s **years** apply (each council\u2019s "
+                        "latest report within them).")
             with gr.Row(equal_height=True):
                 self.c_councils = gr.Dropdown(label=f"Councils ({MIN_COUNCILS} to {MAX_COUNCILS})", choices=f["councils"],
                                               multiselect=True, filterable=True, max_choices=MAX_COUNCILS, scale=3,
@@ -302,19 +353,31 @@ class TrainerTabs:
                 self.c_theme = gr.Textbox(label="Theme (optional)", placeholder="for example \u201ccaseloads\u201d", lines=1,
                                           max_lines=1, max_length=THEME_CHARS, scale=3, elem_id="ia-compare-theme")
                 self.c_run = gr.Button("Compare", variant="primary", scale=1, min_width=120, elem_id="ia-compare-run")
+            with gr.Row():
+                self.c_docx = gr.DownloadButton("Comparison (.docx)", size="sm", interactive=False,
+                                                elem_id="ia-compare-docx")
+                self.c_md = gr.DownloadButton("Comparison (Markdown)", size="sm", interactive=False,
+                                              elem_id="ia-compare-md")
             self.c_out = gr.HTML(render.message("Choose two to five councils and press Compare."), js_on_load=QUOTES_JS,
                                  css_template=TOOL_CSS, padding=True, elem_id="ia-compare")
             self.c_quotes = gr.State([])
+            self.c_session = gr.State("")
         with gr.Tab("Timeline", id="timeline"):
             a11y.sr_heading("Council timeline")
             gr.Markdown("Every indexed inspection of one council in date order and, given a theme, how inspectors\u2019 "
-                        "words on it changed.")
+                        "words on it changed. Choose the council here, or leave it empty to use the side panel\u2019s "
+                        "one council; the side panel\u2019s **years** apply.")
             with gr.Row(equal_height=True):
                 self.t_council = gr.Dropdown(label="Council", choices=f["councils"], value=None, filterable=True, scale=3,
                                              elem_id="ia-timeline-council")
                 self.t_theme = gr.Textbox(label="Theme (optional)", placeholder="for example \u201csupervision\u201d", lines=1,
                                           max_lines=1, max_length=THEME_CHARS, scale=3, elem_id="ia-timeline-theme")
                 self.t_run = gr.Button("Show timeline", variant="primary", scale=1, min_width=120, elem_id="ia-timeline-run")
+            with gr.Row():
+                self.t_docx = gr.DownloadButton("Timeline (.docx)", size="sm", interactive=False,
+                                                elem_id="ia-timeline-docx")
+                self.t_md = gr.DownloadButton("Timeline (Markdown)", size="sm", interactive=False,
+                                              elem_id="ia-timeline-md")
             # The grades table needs the full width, so the chart sits above it.
             self.t_chart = gr.Image(label="Judgements at each inspection", type="pil", format="png", height=340,
                                     interactive=False, visible=False, show_label=False, buttons=[],
@@ -322,25 +385,28 @@ class TrainerTabs:
             self.t_out = gr.HTML(render.message("Choose a council and press Show timeline."), js_on_load=QUOTES_JS,
                                  css_template=TOOL_CSS, padding=True, elem_id="ia-timeline")
             self.t_quotes = gr.State([])
+            self.t_session = gr.State("")
 
-    def wire(self, demo: gr.Blocks, tabs: gr.Tabs | None = None, viewer_outputs: list | None = None) -> None:
-        """The tabs' events; with the Source tab's outputs, a quote's number opens its page there."""
+    def wire(self, demo: gr.Blocks, tabs: gr.Tabs | None = None, viewer_outputs: list | None = None,
+             side_panel: list | None = None) -> None:
+        """The tabs' events; with the Source tab's outputs, a quote's number opens its page there. `side_panel`:
+        the page's six filter components (local authority, from year, to year, documents, area, grade)."""
         hidden = dict(api_visibility="private")
         run = dict(concurrency_limit=self.concurrency, concurrency_id="trainer", **hidden)
-        b_args = dict(fn=self.briefing, inputs=[self.b_theme, self.b_year_from, self.b_year_to, self.b_frameworks,
-                                                self.b_councils, self.b_session],
+        panel = list(side_panel or [])
+        b_args = dict(fn=self.briefing, inputs=[self.b_theme, self.b_frameworks, self.b_session, *panel],
                       outputs=[self.b_out, self.b_chart, self.b_docx, self.b_md, self.b_quotes, self.b_session], **run)
         self.b_build.click(**b_args)
         self.b_theme.submit(**b_args)
-        c_args = dict(fn=self.compare, inputs=[self.c_councils, self.c_theme], outputs=[self.c_out, self.c_quotes], **run)
+        c_args = dict(fn=self.compare, inputs=[self.c_councils, self.c_theme, self.c_session, *panel],
+                      outputs=[self.c_out, self.c_docx, self.c_md, self.c_quotes, self.c_session], **run)
         self.c_run.click(**c_args)
         self.c_theme.submit(**c_args)
-        t_args = dict(fn=self.timeline, inputs=[self.t_council, self.t_theme],
-                      outputs=[self.t_out, self.t_chart, self.t_quotes], **run)
+        t_args = dict(fn=self.timeline, inputs=[self.t_council, self.t_theme, self.t_session, *panel],
+                      outputs=[self.t_out, self.t_chart, self.t_docx, self.t_md, self.t_quotes, self.t_session], **run)
         self.t_run.click(**t_args)
         self.t_theme.submit(**t_args)
-        demo.load(self.filter_choices, outputs=[self.b_year_from, self.b_year_to, self.b_frameworks, self.b_councils,
-                                                self.c_councils, self.t_council], **hidden)
+        demo.load(self.filter_choices, outputs=[self.b_frameworks, self.c_councils, self.t_council], **hidden)
         if tabs is not None and viewer_outputs is not None and self.view is not None:
             for out, state in ((self.b_out, self.b_quotes), (self.c_out, self.c_quotes), (self.t_out, self.t_quotes)):
                 out.click(self.open_quote, inputs=[state], outputs=[*viewer_outputs, tabs], **hidden)
@@ -357,18 +423,19 @@ class TrainerTabs:
                 "years": list(range(lo_hi[0], lo_hi[1] + 1)) if lo_hi else []}
 
     def filter_choices(self):
+        """(framework eras, Compare's councils, Timeline's councils) as the index has them now."""
         f = self.filter_values()
-        years = [ANY] + [str(y) for y in f["years"]]
         councils = f["councils"]
-        return (gr.Dropdown(choices=years), gr.Dropdown(choices=years), gr.Dropdown(choices=f["frameworks"]),
-                gr.Dropdown(choices=councils), gr.Dropdown(choices=councils), gr.Dropdown(choices=councils))
+        return gr.Dropdown(choices=f["frameworks"]), gr.Dropdown(choices=councils), gr.Dropdown(choices=councils)
 
     # -------------------------------------------------------------------------------- callbacks
-    def briefing(self, theme, year_from, year_to, frameworks, councils, session):
-        """(html, chart, docx download, markdown download, quotes, session) for the Briefing tab."""
+    def briefing(self, theme, frameworks, session, *panel):
+        """(html, chart, docx download, markdown download, quotes, session) for the Briefing tab; `panel`: the
+        side panel's six filter values."""
         session = session or uuid.uuid4().hex
         off = gr.DownloadButton(value=None, interactive=False)
         no_chart = gr.Image(value=None, visible=False)
+        side = side_panel(*panel)
 
         def fail(text: str, kind: str = "error"):
             return render.message(text, kind), no_chart, off, off, [], session
@@ -376,12 +443,9 @@ class TrainerTabs:
         theme = _clean_theme(theme)
         if not theme:
             return fail(f"Type a theme first, for example \u201c{THEME_EXAMPLE}\u201d.", "note")
-        y0, y1 = _year(year_from), _year(year_to)
-        if y0 and y1 and y0 > y1:
-            y0, y1 = y1, y0
         try:
-            b = build_briefing(self.index, theme, year_from=y0, year_to=y1, frameworks=_names(frameworks) or None,
-                               councils=_names(councils) or None)
+            b = build_briefing(self.index, theme, year_from=side.year_from, year_to=side.year_to,
+                               frameworks=_names(frameworks) or None, councils=side.councils or None)
         except UnsupportedFilter as exc:
             return fail(f"That filter is not supported: {exc}")
         except ValueError as exc:
@@ -390,6 +454,8 @@ class TrainerTabs:
             log.exception("building a briefing failed")
             return fail(f"The briefing could not be built ({type(exc).__name__}). Please try again.")
         html, quotes = render_briefing(b)
+        html = with_notes(html, panel_notes(side.applied(), side.not_applied(
+            "a briefing sets the reports\u2019 grades against each other, over every area")))
         if b.empty:
             return html, no_chart, off, off, quotes, session
         try:
@@ -397,58 +463,95 @@ class TrainerTabs:
         except Exception:
             log.exception("drawing the briefing chart failed")
             chart = no_chart
-        try:
-            docx, md = self._handouts(b, session)
-            downloads = gr.DownloadButton(value=str(docx), interactive=True), gr.DownloadButton(value=str(md), interactive=True)
-        except Exception as exc:
-            log.exception("writing the briefing handouts failed")
-            html += render.message(f"The handouts could not be written ({type(exc).__name__}).", "error")
-            downloads = off, off
-        return html, chart, *downloads, quotes, session
+        html, docx, md = self._downloads(b, "briefings", f"briefing-{slug(b.theme)}", session, html)
+        return html, chart, docx, md, quotes, session
 
-    def _handouts(self, b: Briefing, session: str) -> tuple[Path, Path]:
-        """The DOCX and Markdown handouts in this session's own folder, replacing its previous ones.
+    def _exports(self, item, kind: str, name: str, session: str) -> tuple[Path, Path]:
+        """The DOCX and Markdown of a briefing, comparison or timeline in this session's own folder for that tool,
+        replacing its previous ones.
 
         The Markdown is written without the chart link: a downloaded .md is one file, and the chart is in the
         DOCX and downloadable from the page."""
-        folder = self.stage / "briefings" / re.sub(r"[^0-9a-f]", "", session)[:32]
+        folder = self.stage / kind / re.sub(r"[^0-9a-f]", "", session)[:32]
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True, exist_ok=True)
-        name = f"briefing-{slug(b.theme)}"
-        docx = write_handout(b, folder / f"{name}.docx")[0]
-        md = folder / f"{name}.md"
-        md.write_text(briefing_markdown(b), encoding="utf-8")
+        docx = write_handout(item, folder / f"{name}.docx")[0]
+        md = write_markdown(item, folder / f"{name}.md", chart=False)[0]
         return docx, md
 
-    def compare(self, councils, theme):
-        """(html, quotes) for the Compare tab."""
-        names = _names(councils)
-        if not MIN_COUNCILS <= len(names) <= MAX_COUNCILS:
-            return render.message(f"Choose {MIN_COUNCILS} to {MAX_COUNCILS} councils to compare "
-                                  f"({len(names)} chosen).", "note"), []
+    def _downloads(self, item, kind: str, name: str, session: str, html: str):
+        """(html, docx button, markdown button): the files written and offered, or the page told why not."""
         try:
-            c = compare_councils(self.index, names, _clean_theme(theme) or None)
+            docx, md = self._exports(item, kind, name, session)
+        except Exception as exc:
+            log.exception("writing the %s downloads failed", kind)
+            off = gr.DownloadButton(value=None, interactive=False)
+            return html + render.message(f"The downloads could not be written ({type(exc).__name__}).", "error"), off, off
+        return html, gr.DownloadButton(value=str(docx), interactive=True), gr.DownloadButton(value=str(md), interactive=True)
+
+    def compare(self, councils, theme, session, *panel):
+        """(html, docx download, markdown download, quotes, session) for the Compare tab."""
+        session = session or uuid.uuid4().hex
+        off = gr.DownloadButton(value=None, interactive=False)
+        side = side_panel(*panel)
+        names = _names(councils)
+        notes = []
+        if not names and side.councils:
+            names = side.councils  # nothing chosen here: the side panel's councils
+        elif names and side.councils and set(names) != set(side.councils):
+            notes.append(f"The side panel\u2019s Local authority ({'; '.join(side.councils)}) is not used here: the "
+                         "councils chosen above are compared.")
+        if not MIN_COUNCILS <= len(names) <= MAX_COUNCILS:
+            return render.message(f"Choose {MIN_COUNCILS} to {MAX_COUNCILS} councils to compare ({len(names)} chosen, "
+                                  "here or in the side panel).", "note"), off, off, [], session
+        try:
+            c = compare_councils(self.index, names, _clean_theme(theme) or None, year_from=side.year_from,
+                                 year_to=side.year_to)
         except ValueError as exc:
-            return render.message(f"The comparison could not be made: {exc}", "error"), []
+            return render.message(f"The comparison could not be made: {exc}", "error"), off, off, [], session
         except Exception as exc:
             log.exception("comparing councils failed")
-            return render.message(f"The comparison could not be made ({type(exc).__name__}). Please try again.", "error"), []
-        return render_comparison(c)
+            return (render.message(f"The comparison could not be made ({type(exc).__name__}). Please try again.", "error"),
+                    off, off, [], session)
+        html, quotes = render_comparison(c)
+        html = with_notes(html, panel_notes(side.applied(councils=names == side.councils), *notes, side.not_applied(
+            "a comparison shows every area\u2019s grade")))
+        if not c.reports:
+            return html, off, off, quotes, session
+        html, docx, md = self._downloads(c, "comparisons", "comparison-" + slug(" ".join(c.councils), "councils"),
+                                         session, html)
+        return html, docx, md, quotes, session
 
-    def timeline(self, council, theme):
-        """(html, chart, quotes) for the Timeline tab."""
+    def timeline(self, council, theme, session, *panel):
+        """(html, chart, docx download, markdown download, quotes, session) for the Timeline tab."""
+        session = session or uuid.uuid4().hex
+        off = gr.DownloadButton(value=None, interactive=False)
         no_chart = gr.Image(value=None, visible=False)
+        side = side_panel(*panel)
         names = _names(council)
+        notes = []
+        if not names and len(side.councils) == 1:
+            names = side.councils
+        elif names and side.councils and side.councils != names:
+            notes.append(f"The side panel\u2019s Local authority ({'; '.join(side.councils)}) is not used here: the "
+                         "council chosen above is shown.")
         if not names:
-            return render.message("Choose a council first.", "note"), no_chart, []
+            more = f" (the side panel names {len(side.councils)}; a timeline is of one)" if side.councils else ""
+            return render.message(f"Choose a council first{more}.", "note"), no_chart, off, off, [], session
         try:
-            t = council_timeline(self.index, names[0], _clean_theme(theme) or None)
+            t = council_timeline(self.index, names[0], _clean_theme(theme) or None, year_from=side.year_from,
+                                 year_to=side.year_to)
         except ValueError as exc:
-            return render.message(f"No timeline: {exc}.", "error"), no_chart, []
+            return render.message(f"No timeline: {exc}.", "error"), no_chart, off, off, [], session
         except Exception as exc:
             log.exception("building a timeline failed")
-            return render.message(f"The timeline could not be built ({type(exc).__name__}). Please try again.", "error"), no_chart, []
+            return (render.message(f"The timeline could not be built ({type(exc).__name__}). Please try again.", "error"),
+                    no_chart, off, off, [], session)
         html, quotes = render_timeline(t)
+        html = with_notes(html, panel_notes(side.applied(councils=names == side.councils), *notes, side.not_applied(
+            "a timeline shows every area\u2019s grade at each inspection")))
+        if not t.reports:
+            return html, no_chart, off, off, quotes, session
         try:
             chart = gr.Image(value=as_image(timeline_chart(t)), visible=True,
                              alt_text=f"Chart of the judgements at each inspection of {t.council}; "
@@ -456,7 +559,8 @@ class TrainerTabs:
         except Exception:
             log.exception("drawing the timeline chart failed")
             chart = no_chart
-        return html, chart, quotes
+        html, docx, md = self._downloads(t, "timelines", f"timeline-{slug(t.council, 'council')}", session, html)
+        return html, chart, docx, md, quotes, session
 
     def open_quote(self, quotes, evt: gr.EventData):
         """A quote's number clicked: its page in the Source tab, the quote highlighted. The number comes from the

@@ -41,3 +41,20 @@ def test_compare_and_timeline_commands(built_index, tmp_path):
     r = _run("timeline", "Stoke-on-Trent", "--theme", "supervision", "--plot", plot, "--index", built_index[0], "--no-dense")
     assert r.exit_code == 0 and plot.read_bytes()[:4] == b"\x89PNG"
     assert "No social worker is receiving one-to-one case supervision" in r.output
+
+
+def test_compare_and_timeline_write_handouts(built_index, tmp_path):
+    from docx import Document
+
+    out = tmp_path / "compare.docx"
+    r = _run("compare", "Stoke-on-Trent", "Norfolk", "--index", built_index[0], "--out", out, "--no-dense")
+    assert r.exit_code == 0 and "Wrote" in r.output, r.output
+    cells = {c.text for t in Document(str(out)).tables for row in t.rows for c in row.cells}
+    assert {"Stoke-on-Trent", "Norfolk", "Outstanding", "Requires improvement"} <= cells
+    out = tmp_path / "stoke.md"
+    r = _run("timeline", "Stoke", "--year-to", 2019, "--index", built_index[0], "--out", out, "--no-dense")
+    assert r.exit_code == 0, r.output
+    text = out.read_text(encoding="utf-8")
+    assert "18 March 2019" in text and "25 November 2022" not in text and (tmp_path / "stoke-chart.png").exists()
+    r = _run("timeline", "Stoke", "--index", built_index[0], "--out", tmp_path / "x.txt")
+    assert r.exit_code == 2 and "--out" in r.output

@@ -69,3 +69,15 @@ def test_compare_needs_two_to_five_councils_and_reports_unknown_ones(index):
     c = compare_councils(index, ["Norfolk", "Atlantis"])
     assert c.missing == ["Atlantis"] and [r.local_authority for r in c.reports] == ["Norfolk"]
     assert c.reports[0].quotes == []
+
+
+def test_compare_and_timeline_keep_to_a_year_range(index):
+    """The side panel's years reach both tools: a comparison as the councils stood then, a timeline cut to them."""
+    c = compare_councils(index, ["Stoke-on-Trent", "Norfolk"], year_to=2019)
+    assert [(r.local_authority, r.published.year) for r in c.reports] == [("Stoke-on-Trent", 2019)]
+    assert "No indexed report of Norfolk is published up to 2019." in c.notices
+    assert c.scope_line() == "Each council\u2019s latest indexed report published up to 2019."
+    t = council_timeline(index, "Stoke-on-Trent", year_from=2019, year_to=2022)
+    assert [r.published.year for r in t.reports] == [2019, 2022]
+    assert "2 of the 4 indexed reports of Stoke-on-Trent are published 2019-2022." in t.notices
+    assert "published 2019-2022" in timeline_markdown(t) and "published up to 2019" in comparison_markdown(c)

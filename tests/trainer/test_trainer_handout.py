@@ -72,3 +72,80 @@ def test_docx_opens_cleanly_in_libreoffice(tmp_path, supervision_briefing):
     # The handout's own PDF route gives the same document.
     (pdf,) = write_handout(supervision_briefing, tmp_path / "via-handout.pdf")
     assert len(PdfReader(str(pdf)).pages) == len(reader.pages)
+
+
+# ------------------------------------------------------------------------------------------- A4, every council
+
+def _a4(doc) -> None:
+    """A4 portrait as read back from the file (Word stores twips: 210 mm is 11906 of them, so 0.1 mm apart)."""
+    for section in doc.sections:
+        assert abs(section.page_width.mm - 210) < 0.2 and abs(section.page_height.mm - 297) < 0.2
+        for margin in (section.left_margin, section.right_margin, section.top_margin, section.bottom_margin):
+            assert 15 <= margin.mm <= 25
+
+
+def test_every_handout_is_on_a4(tmp_path, supervision_briefing, empty_briefing, index):
+    from assistant.trainer import compare_councils, council_timeline
+
+    items = [supervision_briefing, empty_briefing, compare_councils(index, ["Stoke-on-Trent", "Norfolk"], "caseloads"),
+             council_timeline(index, "Stoke-on-Trent", "supervision")]
+    for i, item in enumerate(items):
+        (path,) = write_handout(item, tmp_path / f"h{i}.docx")
+        _a4(Document(str(path)))
+
+
+def _many_councils(b):
+    """The supervision briefing with 124 councils in its strong group, as the full index gives."""
+    names = [f"Council {i:03d}" for i in range(124)]
+    strong = b.group("strong").model_copy(update={"councils": names})
+    groups = [strong if g.group == "strong" else g for g in b.groups]
+    return b.model_copy(update={"groups": groups}), names
+
+
+def test_the_handouts_list_every_council_while_the_page_may_shorten(tmp_path, supervision_briefing):
+    from assistant.web.trainer_tabs import render_briefing
+
+    b, names = _many_councils(supervision_briefing)
+    (docx,) = write_handout(b, tmp_path / "many.docx")
+    md = write_handout(b, tmp_path / "many.md")[0].read_text(encoding="utf-8")
+    for text in (_text(Document(str(docx))), md):
+        assert all(n in text for n in names)
+        assert "more." not in text and "Council 123." in text
+    assert "and 109 more" in render_briefing(b)[0]  # the page keeps its short line
+
+
+def test_comparison_and_timeline_handouts_hold_their_councils_grades_and_quotes(tmp_path, index):
+    from assistant.trainer import compare_councils, council_timeline
+
+    c = compare_councils(index, ["Stoke-on-Trent", "Norfolk"], "caseloads")
+    (docx,) = write_handout(c, tmp_path / "compare.docx")
+    doc = Document(str(docx))
+    text = _text(doc)
+    assert doc.paragraphs[0].text == "Comparison: Stoke-on-Trent, Norfolk"
+    assert doc.core_properties.title == "Comparison: Stoke-on-Trent, Norfolk"
+    grades = [[cell.text for cell in row.cells] for row in doc.tables[0].rows]
+    assert grades[0] == ["Area", "Stoke-on-Trent", "Norfolk"]
+    assert ["Overall effectiveness", "Requires improvement", "Outstanding"] in grades
+    assert ["Children in care", "Good", "Outstanding"] in grades
+    assert ["Published", "15 July 2025", "18 May 2026"] in grades
+    for r in c.reports:
+        assert r.quotes and all(q.text in text and q.reference() in text for q in r.quotes)
+    md = write_handout(c, tmp_path / "compare.md")
+    assert [p.name for p in md] == ["compare.md"]  # a comparison has no chart
+    md_text = md[0].read_text(encoding="utf-8")
+    assert "| Overall effectiveness | Requires improvement | Outstanding |" in md_text and "Norfolk" in md_text
+
+    t = council_timeline(index, "Stoke-on-Trent", "supervision")
+    (docx,) = write_handout(t, tmp_path / "timeline.docx")
+    doc = Document(str(docx))
+    text = _text(doc)
+    assert doc.paragraphs[0].text == "Timeline: Stoke-on-Trent"
+    rows = [[cell.text for cell in row.cells] for row in doc.tables[0].rows]
+    assert rows[0] == ["Published", "10 August 2015", "18 March 2019", "25 November 2022", "15 July 2025"]
+    assert ["Overall effectiveness", "Requires improvement", "Inadequate", "Requires improvement", "Requires improvement"] in rows
+    assert ["Framework", "SIF 2013-17", "ILACS 2018", "ILACS 2018", "ILACS 2023"] in rows
+    assert len(doc.inline_shapes) == 1  # the chart of grades over time
+    assert all(q.text in text for r in t.reports for q in r.quotes)
+    md, chart = write_handout(t, tmp_path / "timeline.md")
+    assert chart.read_bytes()[:4] == b"\x89PNG" and "](timeline-chart.png)" in md.read_text(encoding="utf-8")
+    assert "| 18 March 2019 |" in md.read_text(encoding="utf-8")
