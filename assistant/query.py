@@ -119,7 +119,10 @@ def evaluative_tone(text: str) -> tuple[str | None, str]:
 _ACROSS_COUNCILS = re.compile(
     r"\b(?:other|all|any|every|elsewhere|nationally|across|england|country)\b"
     r"|\b(?:councils|local authorities|authorities|las)\b|\b(?:a|each) (?:council|local authority)\b", re.I)
-_FOLLOWUP = re.compile(r"^\s*(?:and|what about|how about|and what about|same for|also|there|they|then)\b|\b(?:there|that council|they|them|those|this council)\b", re.I)
+# Words that point back at a council named before ("What did they say about care leavers there?").
+_POINTS_BACK = re.compile(r"\b(?:there|that council|they|them|those|this council)\b", re.I)
+_FOLLOWUP = re.compile(r"^\s*(?:and|what about|how about|and what about|same for|also|there|they|then)\b|"
+                       + _POINTS_BACK.pattern, re.I)
 _YEAR = re.compile(r"\b(19[89]\d|20\d\d)\b")
 _PLACE_CANDIDATE = re.compile(
     r"\b(?:in|at|for|of|from|about)\s+((?:[A-Z][a-z]+(?:[- ](?:upon|on|and|under|le|[A-Z][a-z]+))*))"
@@ -294,13 +297,14 @@ def understand(
         prev_las: list[str] = []
         prev_years: list[int] = []
         prev_terms: list[str] = []
+        last_named: list[str] = []  # the last council a turn named, whatever came after it
         for turn in previous:
             # The scope each earlier turn ended with: its own council, else the one it kept, unless it asked
             # across councils or about the framework (then the conversation's council is dropped).
             turn_las = [n for n, _, _ in councils.find(turn)]
             turn_years = [int(y) for y in _YEAR.findall(turn)]
             if turn_las:
-                prev_las = list(dict.fromkeys(turn_las))
+                prev_las = last_named = list(dict.fromkeys(turn_las))
             elif not _keeps_council(turn, Filters()):
                 prev_las, prev_years = [], []
             if turn_years:
@@ -311,6 +315,9 @@ def understand(
             turn_terms = content_terms(_YEAR.sub(" ", t))
             if turn_terms:
                 prev_terms = turn_terms
+        if not prev_las and _POINTS_BACK.search(question):
+            # "there" after a question across councils still means the council named before it.
+            prev_las = last_named
         if not las and prev_las and not explicit.local_authority and _keeps_council(question, explicit):
             las = prev_las
             inherited["local_authority"] = prev_las

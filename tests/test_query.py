@@ -214,3 +214,11 @@ def test_the_topic_leaves_out_the_answers_form_and_the_council():
     assert [c[0] for c in topic_concepts(u)] == ["management oversight"]
     u = understand("How well does the front door work in Leeds?", COUNCILS)
     assert [c[0] for c in topic_concepts(u)] == ["front door"]
+
+
+def test_there_after_a_question_across_councils_means_the_council_named_before():
+    history = ["How well does the front door work in Leeds?", "How many councils are rated outstanding?"]
+    u = understand("What did they say about care leavers there?", COUNCILS, history=history)
+    assert u.filters.local_authority == ["Leeds"] and u.detected["inherited"]["local_authority"] == ["Leeds"]
+    # Without a word pointing back, a new question after one across councils keeps no council.
+    assert understand("What do inspectors say about care leavers?", COUNCILS, history=history).filters.local_authority == []

@@ -649,13 +649,6 @@ CONVERSATION = [
     ("What do inspectors say about caseloads across councils?", None, "none"),
     ("What did inspectors say about caseloads in Stoke-on-Trent?", "Norfolk", "Local authority: Norfolk"),
 ]
-# Turn 6 points back ("they", "there") to Norfolk, the council of turn 4, but turn 5 asked across councils and
-# assistant/query.py `understand` then empties the conversation's council (`prev_las`), so "there" has nothing to
-# resolve to: the answer covers every council with no notice saying "there" was not understood.
-TURN_6_BUG = ("query.understand: a question across councils (turn 5) resets the kept council, so a later "
-              "'... there?' (turn 6) silently answers over every council instead of keeping Norfolk")
-
-
 @pytest.fixture(scope="module")
 def long_conversation(ui, browser) -> list[dict]:
     """The eight turns asked in one fresh session; what each answer showed."""
@@ -685,13 +678,7 @@ def long_conversation(ui, browser) -> list[dict]:
     return seen
 
 
-def _turn_params():
-    for i, (question, council, line) in enumerate(CONVERSATION, 1):
-        marks = [pytest.mark.xfail(strict=True, reason=TURN_6_BUG)] if i == 6 else []
-        yield pytest.param(i, id=f"turn{i}", marks=marks)
-
-
-@pytest.mark.parametrize("n", list(_turn_params()))
+@pytest.mark.parametrize("n", [pytest.param(i, id=f"turn{i}") for i in range(1, len(CONVERSATION) + 1)])
 def test_each_turn_of_a_long_conversation_shows_its_filters_exactly(long_conversation, n):
     question, council, line = CONVERSATION[n - 1]
     turn = long_conversation[n - 1]
@@ -718,6 +705,9 @@ def test_a_long_conversation_keeps_drops_and_overrides_as_it_says(long_conversat
     assert framework["sources"] and all(s.startswith(FRAMEWORK_TITLE) for s in framework["sources"]), framework["sources"]
     count = long_conversation[4]
     assert count["tables"] >= 1  # a count across councils is a table
+    # "there" after that question across councils means Norfolk, the council named before it, and says so.
+    there = long_conversation[5]
+    assert any(n.startswith("Kept from your earlier question: Norfolk") for n in there["notices"]), there["notices"]
     across = long_conversation[6]
     assert {s.split(",")[0] for s in across["sources"]} <= {"Stoke-on-Trent", "Norfolk"}
     # The side panel says Norfolk and the question Stoke-on-Trent: the answer says they disagree and that the panel won.
