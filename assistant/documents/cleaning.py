@@ -110,13 +110,12 @@ def _join_hyphenated(lines: list[str]) -> list[str]:
 
 
 def _detach_footnotes(lines: list[str]) -> list[str]:
-    """Footnotes are structure, not sentence text: remove the markers glued to words ("Board1" -> "Board",
-    "minimum.30 It" -> "minimum. It") when the page has that footnote, and the block of footnotes closing the
-    page, which would otherwise run on into the next page's sentence ("... in 194 Report a serious ...")."""
+    """Remove footnote markers glued to words ("Board1" -> "Board", "minimum.30 It" -> "minimum. It") when the
+    page has that footnote. The footnotes themselves stay: some carry the answer (Working Together defines
+    private fostering in one); cutting them off the page lost three framework answers of the gold set."""
     numbers = {m.group(1) for line in lines if (m := _FOOTNOTE_LINE.match(line))}
     if not numbers:
         return lines
-    lines = _without_footnote_block(lines)
     markers = "|".join(sorted(numbers, key=len, reverse=True))
     pattern = re.compile(rf"(?<=[a-z?)’'.”%])({markers})(?=[\s,.;:]|$)")
     out = []
@@ -127,19 +126,6 @@ def _detach_footnotes(lines: list[str]) -> list[str]:
         # Only after a real word of three or more letters: "s20" or "COVID-19" must stay whole.
         out.append(pattern.sub(lambda m: "" if _word_before(line, m.start()) else m.group(0), line))
     return out
-
-
-def _without_footnote_block(lines: list[str]) -> list[str]:
-    """The page without its closing footnotes: the lines after its last blank line, when they are numbered
-    notes in ascending order (a note may wrap onto a line of its own)."""
-    blank = max((i for i, line in enumerate(lines) if not line.strip()), default=-1)
-    tail = lines[blank + 1:]
-    if not tail or not _FOOTNOTE_LINE.match(tail[0]):
-        return lines
-    numbers = [int(m.group(1)) for line in tail if (m := _FOOTNOTE_LINE.match(line))]
-    if any(b != a + 1 for a, b in zip(numbers, numbers[1:])):
-        return lines  # a numbered list or a table, not footnotes
-    return lines[:blank + 1] if blank >= 0 else lines
 
 
 def _word_before(line: str, end: int) -> bool:
