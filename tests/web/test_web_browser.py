@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 from types import SimpleNamespace
@@ -292,7 +293,8 @@ def test_feedback_is_stored(ui):
     ui.tab.wait_for_function("document.querySelector(\"#ia-rating input[value='wrong evidence']\")?.checked")
     ui.tab.fill("#ia-comment textarea", "Should cite the 2019 report")
     ui.tab.click("#ia-send-feedback")
-    ui.tab.locator("#ia-feedback-status", has_text="saved").wait_for(timeout=10_000)
+    # The one-click rating already said "Answer 1: ... saved" there: wait for what the panel's save says.
+    ui.tab.locator("#ia-feedback-status", has_text=re.compile(r"^\s*Thank you: feedback #\d+ saved")).wait_for(timeout=10_000)
     rows = ui.page.index.store.feedback()
     assert len(rows) == before + 2
     assert rows[-1]["question"] == QUESTION and rows[-1]["rating"] == "wrong evidence"
