@@ -199,7 +199,7 @@ def write_lead(first: Sentence | None, best: Picked | None, numbers: Numbers, in
 
 def _judgement_sentence(doc: DocumentInfo, area: str, numbers: Numbers, grade_citation) -> Sentence:
     cit = grade_citation(doc, area)
-    cites = [numbers.add(cit)] if cit is not None else []
+    cites = numbers.cite(cit)
     grade = doc.judgements.get(area)
     when = fmt_date(report_date(doc))
     label = AREA_LABELS[area].lower()
@@ -270,7 +270,7 @@ def _compare(ev: Evidence, numbers: Numbers, grade_citation) -> list:
         cit = grade_citation(doc, area)
         rows.append(Row(cells=[la, fmt_date(report_date(doc)), grade_text(doc.judgements.get(area)),
                                grade_text(doc.judgements.get("overall_effectiveness"))],
-                        cites=[numbers.add(cit)] if cit is not None else []))
+                        cites=numbers.cite(cit)))
     graded = [(la, latest[la].judgements.get(area)) for la in councils if la in latest]
     if len(graded) >= 2 and all(g for _, g in graded):
         ranked = sorted(graded, key=lambda x: _rank(x[1]))
@@ -470,7 +470,7 @@ def _over_time(index: Index, focus: DocumentInfo, area: str, numbers: Numbers, g
     for doc in mine:
         cit = grade_citation(doc, area) if doc.judgements.get(area) else None
         rows.append(Row(cells=[fmt_date(report_date(doc)), doc.framework or "", grade_text(doc.judgements.get(area))],
-                        cites=[numbers.add(cit)] if cit is not None else []))
+                        cites=numbers.cite(cit)))
     trail = " \u2192 ".join(f"{report_year(d)} {grade_text(d.judgements.get(area))}" for d in mine)
     return Table(caption=f"{AREA_LABELS[area]} in {focus.local_authority}'s reports: {trail}",
                  columns=["Published", "Framework", AREA_LABELS[area]], rows=rows)

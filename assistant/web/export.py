@@ -32,11 +32,8 @@ def to_markdown(turns: list[Turn]) -> str:
             continue
         filters = describe_filters(ans.filters, turn.ui_filters, lent=ans.detected.get("inherited"))
         out += [f"_Filters in force: {md_escape('; '.join(filters) or 'none')}_", ""]
-        if ans.refused and not ans.citations:
-            out += [f"**{NOT_FOUND}.** {md_escape(ans.answer)}", ""]
-        else:
-            out += markdown_blocks(ans.blocks)
-            out.append("")
+        out += _markdown_body(ans)
+        out.append("")
         for note in ans.notices:
             out.append(f"> {md_escape(note)}")
         if ans.notices:
@@ -58,11 +55,19 @@ def markdown_sources(ans: Answer) -> list[str]:
 
 def answer_markdown(ans: Answer) -> str:
     """One answer for the clipboard as Markdown: its blocks, then its sources, as the Markdown export has them."""
+    return "\n".join(_markdown_body(ans) + markdown_sources(ans)).strip() + "\n"
+
+
+def _markdown_body(ans: Answer) -> list[str]:
+    """The answer itself in Markdown: "not found" and its reason, or its blocks."""
     if ans.refused and not ans.citations:
-        out = [f"**{NOT_FOUND}.** {md_escape(ans.answer)}", ""]
-    else:
-        out = markdown_blocks(ans.blocks) or [md_escape(ans.answer), ""]
-    return "\n".join(out + markdown_sources(ans)).strip() + "\n"
+        return [f"**{NOT_FOUND}.** {md_escape(ans.answer)}", ""]
+    return markdown_blocks(ans.blocks) or [md_escape(ans.answer), ""]
+
+
+def source_line(c) -> str:
+    """A source as plain text, numbered as its marker (the clipboard's text and the Word export)."""
+    return f"[{c.n}] {source_label(c)}; {source_details(c)}; file {c.path}"
 
 
 def answer_text(ans: Answer) -> str:
@@ -75,7 +80,7 @@ def answer_text(ans: Answer) -> str:
     cits = ans.citations or ans.related
     if cits:
         out += ["", "Sources:" if ans.citations else "Possibly related passages (not an answer):"]
-        out += [f"[{c.n}] {source_label(c)}; {source_details(c)}; file {c.path}" for c in cits]
+        out += [source_line(c) for c in cits]
     return "\n".join(out).strip() + "\n"
 
 
@@ -174,6 +179,6 @@ def write_docx(turns: list[Turn], path: Path) -> Path:
         if cits:
             doc.add_paragraph().add_run("Sources" if ans.citations else "Possibly related passages (not an answer)").bold = True
             for c in cits:
-                doc.add_paragraph(f"[{c.n}] {source_label(c)}; {source_details(c)}; file {c.path}")
+                doc.add_paragraph(source_line(c))
     doc.save(path)
     return path
