@@ -153,10 +153,11 @@ def write_markdown(turns: list[Turn], path: Path) -> Path:
 
 
 def write_docx(turns: list[Turn], path: Path) -> Path:
-    from docx import Document
     from docx.shared import Pt
 
-    doc = Document()
+    from assistant.trainer.handout import new_document  # A4, as every handout: the users print in the UK
+
+    doc = new_document("Inspection Assistant conversation")
     doc.add_heading("Inspection Assistant conversation", level=0)
     doc.add_paragraph(f"Exported {_stamp()}. Quotes are verbatim from the indexed documents.")
     for i, turn in enumerate(turns, 1):

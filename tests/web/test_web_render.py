@@ -144,6 +144,8 @@ def test_docx_export_holds_the_conversation(tmp_path):
     text = "\n".join(p.text for p in Document(path).paragraphs)
     assert "What about supervision?" in text and EVIL in text and "[1]" in text
     assert "No answer: failed" in text
+    section = Document(path).sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)  # A4, not US Letter
 
 
 # ------------------------------------------------------------------------------------------- previews, copy, re-ask
