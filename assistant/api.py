@@ -101,6 +101,12 @@ class Assistant:
             text = (f"The indexed reports are Ofsted's inspections of English councils; {u.detected['outside_england']} "
                     "is outside them. " + NOT_COVERED)
             return self._answer(u.question, text, True, [], u.filters, started, notices)
+        if u.filters.local_authority or u.filters.year_from or u.filters.year_to:
+            refusal, notice = self._waiting(u)
+            if refusal is not None:
+                return self._answer(u.question, refusal, True, [], u.filters, started, notices)
+            if notice is not None:
+                notices.append(notice)
         unknown_places = self._unknown_to_corpus(u.unknown_places)
         if unknown_places:
             text = f"No indexed document mentions {', '.join(unknown_places)}. " + NOT_COVERED
@@ -126,6 +132,23 @@ class Assistant:
                 ans.blocks, ans.plan = fact.blocks, "fact"
                 return ans
         return self._passages(u, started, notices)
+
+    def _waiting(self, u: Understanding) -> tuple[str | None, str | None]:
+        """Reports a question names (by council or year) that are in the corpus but not indexed (not yet, or
+        --latest-only): (the answer, when no indexed report fits the question, instead of "not covered";
+        else a notice that the answer leaves them out). Both None when nothing the question names is waiting."""
+        f = u.filters
+        if f.doc_id or f.kind == "framework":
+            return None, None
+        cover = self.index.coverage()
+        waiting = cover.waiting_for(f.local_authority, f.year_from, f.year_to)
+        if not waiting:
+            return None, None
+        fits = any((not f.local_authority or d.local_authority in f.local_authority) and in_years(d, f.year_from, f.year_to)
+                   for d in self.index.reports())
+        if fits:
+            return None, "This answer leaves out " + cover.waiting_sentence(waiting)
+        return f"No indexed report matches {_describe(f)}. " + cover.waiting_sentence(waiting), None
 
     def _key_phrases(self, u: Understanding) -> Understanding:
         """A pasted paragraph asks about its telling phrases, not every word: search with its glossary phrases
@@ -239,9 +262,8 @@ class Assistant:
         if retriever.last_dense_error:
             notices.append("Meaning-based search failed for this question, so this answer comes from keyword search "
                            f"only ({retriever.last_dense_error[:120]}).")
-        total, embedded = self.index.embeddable_count(), self.index.embedded_count()
-        if embedded < total:
-            notices.append(f"The dense index is still being built ({embedded} of {total} passages); keyword search covers everything.")
+        if (still := self.index.coverage().answer_notice()) is not None:
+            notices.append(still)
         if not hits:
             text = NOT_COVERED + (" No indexed document matches the filters: " + _describe(u.filters) + "." if not u.filters.is_empty() else "")
             return self._answer(u.question, text, True, [], u.filters, started, notices)

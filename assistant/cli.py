@@ -73,13 +73,17 @@ def cli() -> None:
 @click.argument("corpus", required=False, type=click.Path(path_type=Path))
 @INDEX_OPTION
 @CHROMA_OPTION
-@click.option("--all", "all_reports", flag_value=True, default=None, help="Every report, full history.")
-@click.option("--latest-only", "all_reports", flag_value=False, help="Back to each council's latest report only.")
+@click.option("--all", "all_reports", flag_value=True, default=None,
+              help="Every report, full history (the default; widens an index built with --latest-only).")
+@click.option("--latest-only", "all_reports", flag_value=False, help="Each council's latest report only.")
 @click.option("--no-embed", is_flag=True, help="Parse and build the keyword index only; embed later.")
+@click.option("--first-wave", is_flag=True,
+              help="Stop once the latest reports and frameworks are keyword-indexed; a later ingest adds the rest.")
 @click.option("--prune", is_flag=True, help="Remove missing files from the index even when most are missing.")
 @JSON_OPTION
-def ingest(corpus, index_dir, chroma_url, all_reports, no_embed, prune, as_json) -> None:
-    """Index a corpus folder: by default each council's latest report plus the framework documents."""
+def ingest(corpus, index_dir, chroma_url, all_reports, no_embed, first_wave, prune, as_json) -> None:
+    """Index a corpus folder: every report (each council's latest first, then older ones newest first) and the
+    framework documents."""
     from assistant.ingest import CorpusShrank
     from assistant.ingest import ingest as run_ingest
     from assistant.locking import IndexBusy
@@ -99,7 +103,7 @@ def ingest(corpus, index_dir, chroma_url, all_reports, no_embed, prune, as_json)
             summary = run_ingest(
                 corpus, index_dir or settings.index, all_reports=all_reports, settings=settings,
                 chroma_url=chroma_url or settings.chroma_url, embed=not no_embed, progress=printer.update,
-                log=printer.log, prune=prune,
+                log=printer.log, prune=prune, first_wave_only=first_wave,
             )
     except IndexBusy as exc:
         fail(str(exc), 75)
@@ -161,6 +165,8 @@ def documents(index_dir, as_json) -> None:
         click.echo(json.dumps(rows, indent=2))
     else:
         print_documents(docs, index.store.skipped())
+        for line in index.coverage().summary():
+            click.echo(line)
 
 
 # --------------------------------------------------------------------------- questions
@@ -472,8 +478,9 @@ def eval_(index_dir, chroma_url, gold, out, compare, baseline, limit, types, cor
     if index_scope(index) != "all":
         full = sum(1 for i in items if i.get("index") == "all")
         if full:
-            err.print(f"[yellow]{full} items need the full-history index and are skipped: this index holds each "
-                      f"council's latest report only (build one with `ingest --all`).[/yellow]")
+            err.print(f"[yellow]{full} items need every report and are skipped: this index holds each council's "
+                      f"latest report only so far (scope: {index_scope(index)}; a plain `ingest` adds every report)."
+                      "[/yellow]")
     with_metadata = (not gold) if metadata is None else metadata
     out_dir = Path(out) if out else Path("eval") / "results"
 

@@ -102,6 +102,9 @@ class Settings(BaseSettings):
     embed_batch: int = _knob(32, "Passages per embedding batch")
     parse_workers: int = Field(default_factory=lambda: max(1, min(4, os.cpu_count() or 1)),
                                description="Processes parsing documents in parallel")
+    keyword_refresh_seconds: float = _knob(45.0, "While older reports are parsed, the keyword index is rebuilt this "
+                                                 "often so they become answerable as they arrive (a rebuild of the "
+                                                 "whole history takes about 10 s)")
 
     # `fetch` (politeness towards Ofsted's reports site; the page shapes are documented in assistant/fetch.py).
     fetch_base_url: str = _knob("https://reports.ofsted.gov.uk", "Ofsted's reports site, searched by `fetch`")

@@ -86,6 +86,7 @@ class Index:
         self._vector_index = None  # llama-index's VectorStoreIndex over the store, built on first dense search
         self._opened_at: tuple[str, int] | None = None
         self._vocabulary: tuple[KeywordIndex, dict[str, int]] | None = None
+        self._coverage = None  # (what it was counted at, Coverage)
 
     # documents
     def stamp(self) -> str:
@@ -222,3 +223,13 @@ class Index:
 
     def ingest_running(self) -> bool:
         return is_locked(self.folder)
+
+    def coverage(self):
+        """What is indexed so far (assistant.coverage), recounted when documents, vectors or the queue moved."""
+        from assistant.coverage import coverage
+
+        key = (self.stamp(), self.embedded_count(), self.store.get_meta("queue"), self.ingest_running())
+        with self._lock:
+            if self._coverage is None or self._coverage[0] != key:
+                self._coverage = (key, coverage(self))
+            return self._coverage[1]

@@ -1,9 +1,12 @@
 """Build or update an index folder from a corpus folder.
 
-Order matters for a first-time user: every document is parsed and the keyword index is written first, so
-questions can be answered from BM25 within minutes; dense vectors follow, batch by batch, and retrieval
-uses them for whatever already has them. Each step commits on its own, so a killed ingest leaves an index
-that opens and answers, and the next run finishes the rest.
+Order matters for a first-time user. First wave: each council's latest report and the framework documents
+are parsed and the keyword index is written, so the page answers from them within a minute or so. Second
+wave: the earlier reports, newest first, with the keyword index rebuilt every `keyword_refresh_seconds` so
+they become answerable as they arrive. Then dense vectors in the same order (latest reports first, then
+older ones newest first), batch by batch; retrieval uses them for whatever already has them. Each step
+commits on its own, so a killed ingest leaves an index that opens and answers, and the next run finishes
+the rest. What is still to come is written to the index (meta "queue") for the page and `documents`.
 """
 from __future__ import annotations
 
@@ -47,6 +50,7 @@ class _Run:
     reused: int = 0
     changed: bool = False
     timings: dict = field(default_factory=dict)
+    reparsed: set = field(default_factory=set)  # shas parsed by this run (a second copy needs no second parse)
 
 
 def ingest(
@@ -59,9 +63,14 @@ def ingest(
     progress: Progress | None = None,
     log: Callable[[str], None] | None = None,
     prune: bool = False,
+    first_wave_only: bool = False,
 ) -> IngestSummary:
-    """`prune`: remove the documents of missing files even when most of the indexed files are missing
-    (refused otherwise with CorpusShrank, before anything is changed)."""
+    """`all_reports`: every report (True), each council's latest only (False), or what this index was built
+    with (None; an index made before the whole history became the default is widened to it).
+    `prune`: remove the documents of missing files even when most of the indexed files are missing
+    (refused otherwise with CorpusShrank, before anything is changed).
+    `first_wave_only`: stop once the latest reports and frameworks are keyword-indexed (scripts/start.sh opens
+    the page then and runs the rest in the background)."""
     settings = settings or Settings()
     started = time.perf_counter()
     corpus, index_dir = Path(corpus), Path(index_dir)
@@ -71,11 +80,11 @@ def ingest(
         store = Store(index_dir / STATE_FILE)
         _check_writable(index_dir)
         if all_reports is None:
-            all_reports = store.get_meta("scope") == "all"
+            all_reports = store.get_meta("scope") != LATEST_ONLY
         found = discover(corpus, all_reports)
         if not prune:
             _check_shrink(store, corpus, found, settings)
-        store.set_meta("scope", "all" if all_reports else "latest")
+        store.set_meta("scope", "all" if all_reports else LATEST_ONLY)
         # Remembered so the chat page can offer the original files without being told where they are.
         store.set_meta("corpus", str(corpus.resolve()))
         if chroma_url is not None:
@@ -84,19 +93,94 @@ def ingest(
         run = _Run()
         clock = time.perf_counter
         if found.superseded:
-            say(f"{found.superseded} earlier reports left out (latest report per council); add --all for every report")
+            say(f"{found.superseded} earlier reports left out (--latest-only); a plain `ingest` indexes every report")
+        parser_changed = store.get_meta("parser_version") != PARSER_VERSION
+        first = set(map(str, found.first))
+        _write_queue(store, corpus, found, first_wave_only)
         t0 = clock()
-        _sync_files(store, corpus, found, run, settings, tick, say)
+        _sync_files(store, corpus, found, run, settings, tick, say, only=first, parser_changed=parser_changed)
         t1 = clock()
         if run.changed or _keyword_stale(store, index_dir):
-            keyword.build(store, index_dir)
-            store.set_meta("generation", str(time.time()))
+            _build_keyword(store, index_dir)
         t2 = clock()
-        run.timings.update(parse=t1 - t0, keyword=t2 - t1, keyword_ready=t2 - started)
-        if embed:
-            _embed_pending(store, index_dir, chroma_url, settings, run, tick)
-        run.timings["embed"] = clock() - t2
+        run.timings.update(parse_first=t1 - t0, keyword_first_ready=t2 - started)
+        if all_reports and not first_wave_only and found.older:
+            last_build = [clock()]
+
+            def refresh(remaining: int) -> None:
+                # Older reports become answerable as they arrive, not only when the last one is parsed.
+                if remaining and clock() - last_build[0] >= settings.keyword_refresh_seconds:
+                    _build_keyword(store, index_dir)
+                    _write_queue(store, corpus, found, False)
+                    last_build[0] = clock()
+
+            changed_before, run.changed = run.changed, False
+            _sync_files(store, corpus, found, run, settings, tick, say, only=set(map(str, found.older)),
+                        parser_changed=parser_changed, order=[str(p) for p in found.older], refresh=refresh)
+            if run.changed or _keyword_stale(store, index_dir):
+                _build_keyword(store, index_dir)
+            run.changed = run.changed or changed_before
+        if not first_wave_only:
+            store.set_meta("parser_version", PARSER_VERSION)  # skipped files are retried after a parser change
+            _write_queue(store, corpus, found, False)
+        t3 = clock()
+        run.timings.update(parse=(t1 - t0) + (t3 - t2), keyword=t2 - t1, keyword_ready=t3 - started)
+        if embed and not first_wave_only:
+            _embed_pending(store, index_dir, chroma_url, settings, run, tick, _embedding_order(store, found))
+        run.timings["embed"] = clock() - t3
         return _summary(store, run, time.perf_counter() - started)
+
+
+LATEST_ONLY = "latest-only"  # the stored scope of an index built with --latest-only ("all" otherwise)
+QUEUE = "queue"  # meta: the corpus's reports not indexed yet, newest first (see Index.coverage)
+
+
+def _build_keyword(store: Store, index_dir: Path) -> None:
+    keyword.build(store, index_dir)
+    store.set_meta("generation", str(time.time()))
+
+
+def _write_queue(store: Store, corpus: Path, found, first_wave_only: bool) -> None:
+    """The reports in the corpus that are not (yet) indexed, for the page's "in the corpus but not indexed"
+    messages: the ones this run has still to parse, or with --latest-only the ones left out on purpose.
+    `waiting` says which: an ingest is on its way to them, or the user must ask for them."""
+    files = store.files()
+    waiting = [str(p) for p in found.older if not (files.get(str(p)) and files[str(p)]["doc_id"])
+               and not (files.get(str(p)) and files[str(p)]["skipped_reason"])]
+    size = 0
+    for path in waiting:
+        try:
+            size += (corpus / path).stat().st_size
+        except OSError:
+            pass
+    store.set_meta(QUEUE, json.dumps({
+        "paths": waiting, "left_out": found.superseded > 0, "updated": time.time(),
+        "parse_seconds": round(size / 1e6 * _parse_rate(store))}))
+
+
+# Seconds of parsing per MB of file on 2 cores, until this machine has timed a run (bench.ingest; PDF size
+# tracks parse time better than a page count, as the 2013-17 reports run to 41 pages and more).
+DEFAULT_PARSE_SECONDS_PER_MB = 1.0
+
+
+def _parse_rate(store: Store) -> float:
+    try:
+        return float(store.get_meta("parse_seconds_per_mb") or DEFAULT_PARSE_SECONDS_PER_MB)
+    except ValueError:
+        return DEFAULT_PARSE_SECONDS_PER_MB
+
+
+def _embedding_order(store: Store, found) -> list[str]:
+    """Document ids in the order their passages get vectors: the first wave, then older reports newest first."""
+    files = store.files()
+    seen: set[str] = set()
+    out = []
+    for rel in [*found.first, *found.older]:
+        row = files.get(str(rel))
+        if row and row["doc_id"] and row["doc_id"] not in seen:
+            seen.add(row["doc_id"])
+            out.append(row["doc_id"])
+    return out
 
 
 def _check_writable(index_dir: Path) -> None:
@@ -162,20 +246,31 @@ def _keyword_stale(store: Store, index_dir: Path) -> bool:
     return listed != [r[0] for r in store.all_chunk_rows("chunk_id")]
 
 
-def _sync_files(store: Store, corpus: Path, found, run: _Run, settings: Settings, tick: Progress, say) -> None:
+def _sync_files(store: Store, corpus: Path, found, run: _Run, settings: Settings, tick: Progress, say,
+                only: set[str], parser_changed: bool, order: list[str] | None = None,
+                refresh: Callable[[int], None] | None = None) -> None:
+    """Bring the files in `only` (parsed in `order` when given) up to date; removals cover the whole corpus."""
     known = store.files()
-    # A new parser version re-parses everything; unchanged passages keep their cached embeddings.
-    reparse = store.get_meta("parser_version") != PARSER_VERSION
-    current = {str(p) for p in found.files} | _kept_paths(known, found)
+    versions = store.parser_versions(store.get_meta("parser_version"))
+
+    def current(doc_id) -> bool:
+        # Per document, so a run killed half-way through a re-parse resumes instead of starting over.
+        return bool(doc_id) and versions.get(doc_id) == PARSER_VERSION
+
+    def settled(row) -> bool:
+        return bool(row["skipped_reason"]) and not parser_changed or current(row["doc_id"])
+
+    current_paths = {str(p) for p in found.files} | _kept_paths(known, found)
     for rel, reason in [*found.unsupported, *found.unreadable]:
         store.set_file(str(rel), None, 0, 0.0, "", reason)
-        current.add(str(rel))
+        current_paths.add(str(rel))
     # Removed files leave the index; a document goes when no path points at it any more.
-    for path in set(known) - current:
+    for path in set(known) - current_paths:
         store.remove_file(path)
         run.changed = True
     todo = []
-    for rel in found.files:
+    rank = {p: i for i, p in enumerate(order or [])}
+    for rel in sorted((f for f in found.files if str(f) in only), key=lambda f: rank.get(str(f), -1)):
         full = corpus / rel
         row = known.get(str(rel))
         try:
@@ -190,14 +285,13 @@ def _sync_files(store: Store, corpus: Path, found, run: _Run, settings: Settings
                            f"too large: {stat.st_size / 1024 / 1024:.0f} MB, over the {settings.max_document_mb:g} MB "
                            "limit (OFSTED_MAX_DOCUMENT_MB)", file_stamp(stat))
             continue
-        if not reparse and row and row["size"] == stat.st_size and row["mtime"] == stat.st_mtime and (
+        if row and row["size"] == stat.st_size and row["mtime"] == stat.st_mtime and (
             row["stamp"] == file_stamp(stat)
-        ) and (row["skipped_reason"] or (row["doc_id"] and store.has_document(row["doc_id"]))):
+        ) and settled(row):
             continue  # unchanged since the last ingest: no hashing, parsing or embedding
         todo.append((rel, full, stat))
     # Hash first (cheap), so a document already indexed under another name is recognised without parsing.
     jobs: dict[str, list] = {}
-    reparsed: set[str] = set()
     for rel, full, stat in todo:
         try:
             sha = file_sha(full)
@@ -206,19 +300,19 @@ def _sync_files(store: Store, corpus: Path, found, run: _Run, settings: Settings
             store.set_file(str(rel), row["doc_id"] if row else None, 0, 0.0, "", _unreadable(exc, row))
             continue
         row = known.get(str(rel))
-        if not reparse and row and row["sha"] == sha and (
-                row["skipped_reason"] or (row["doc_id"] and store.has_document(row["doc_id"]))):
+        if row and row["sha"] == sha and settled(row):
             # Only the stamp moved (a copy, a restore, a touch): the same bytes need no parsing.
             store.set_file(str(rel), row["doc_id"], stat.st_size, stat.st_mtime, sha, row["skipped_reason"],
                            file_stamp(stat))
             continue
-        if store.has_document(sha) and (not reparse or sha in reparsed):
+        if sha not in jobs and (current(sha) or sha in run.reparsed):
             store.set_file(str(rel), sha, stat.st_size, stat.st_mtime, sha, None, file_stamp(stat))  # another name
             run.changed = True
             continue
         jobs.setdefault(sha, []).append((rel, full, stat))
-        reparsed.add(sha)
-    done = 0
+        run.reparsed.add(sha)
+    done = size = 0
+    began = time.perf_counter()
     for sha, outcome in _parse_all(jobs, settings):
         done += 1
         tick("parse", done, len(jobs))
@@ -230,6 +324,7 @@ def _sync_files(store: Store, corpus: Path, found, run: _Run, settings: Settings
             continue
         if store.has_document(sha):  # re-parsed by a new parser version: its old vectors go first
             _remove_vectors(store, [sha], settings)
+        outcome.doc["info"]["parser"] = PARSER_VERSION
         store.add_document(outcome.doc, outcome.pages, outcome.chunks)
         for rel, _, stat in copies:
             store.set_file(str(rel), sha, stat.st_size, stat.st_mtime, sha, None, file_stamp(stat))
@@ -237,7 +332,11 @@ def _sync_files(store: Store, corpus: Path, found, run: _Run, settings: Settings
             say(f"note {copies[0][0]}: {warning}")
         run.parsed += 1
         run.changed = True
-    store.set_meta("parser_version", PARSER_VERSION)
+        size += copies[0][2].st_size
+        if refresh is not None:
+            refresh(len(jobs) - done)
+    if size >= 20e6:  # enough to time: the estimate the page gives for reports still to come
+        store.set_meta("parse_seconds_per_mb", f"{(time.perf_counter() - began) / (size / 1e6):.3f}")
     if _merge_copies(store):
         run.changed = True
     orphans = store.orphan_documents()
@@ -359,7 +458,9 @@ def upsert_rows(collection, rows, vectors: dict, docs: dict) -> None:
     )
 
 
-def _embed_pending(store: Store, index_dir: Path, chroma_url: str | None, settings: Settings, run: _Run, tick: Progress) -> None:
+def _embed_pending(store: Store, index_dir: Path, chroma_url: str | None, settings: Settings, run: _Run,
+                   tick: Progress, order: list[str]) -> None:
+    """Vectors for every passage still without one, documents in `order` first (then any other)."""
     store.skip_repeated_passages()
     total = store.count("SELECT COUNT(*) FROM chunks WHERE embedded=0")
     if not total:
@@ -369,8 +470,10 @@ def _embed_pending(store: Store, index_dir: Path, chroma_url: str | None, settin
     done = 0
     tick("embed", 0, total)
     batch_size = max(settings.embed_batch * 4, 64)
+    queue = list(order)
+    began = time.perf_counter()
     while True:
-        rows = store.pending_chunks(batch_size)
+        rows = store.pending_chunks(batch_size, queue)
         if not rows:
             break
         vectors, embedded = vectors_for(store, rows, settings.embed_batch, run.timings)
@@ -380,6 +483,8 @@ def _embed_pending(store: Store, index_dir: Path, chroma_url: str | None, settin
         store.mark_embedded([r["chunk_id"] for r in rows])
         done += len(rows)
         tick("embed", done, total)
+        if embedded and done >= 500:  # the page's "complete in about N minutes"
+            store.set_meta("seconds_per_passage", f"{(time.perf_counter() - began) / done:.4f}")
     store.set_meta("embedded_at", str(time.time()))
 
 

@@ -226,11 +226,26 @@ class Store:
     def all_chunk_rows(self, columns: str = "chunk_id, doc_id, text, context") -> list[sqlite3.Row]:
         return self.connect().execute(f"SELECT {columns} FROM chunks ORDER BY doc_id, ord").fetchall()
 
-    def pending_chunks(self, limit: int) -> list[sqlite3.Row]:
-        return self.connect().execute(
-            "SELECT chunk_id, doc_id, text, context, embed_key, area, grade FROM chunks WHERE embedded=0 "
-            "ORDER BY doc_id, ord LIMIT ?", (limit,)
-        ).fetchall()
+    def pending_chunks(self, limit: int, order: list[str] | None = None) -> list[sqlite3.Row]:
+        """Up to `limit` passages without a vector: those of the documents in `order` first, in that order
+        (documents found to have none left are popped off it), then any others."""
+        columns = "SELECT chunk_id, doc_id, text, context, embed_key, area, grade FROM chunks WHERE embedded=0"
+        db = self.connect()
+        rows: list[sqlite3.Row] = []
+        while order and len(rows) < limit:
+            want = limit - len(rows)
+            got = db.execute(f"{columns} AND doc_id=? ORDER BY ord LIMIT ?", (order[0], want)).fetchall()
+            rows += got
+            if len(got) < want:
+                order.pop(0)
+        if rows:
+            return rows
+        return db.execute(f"{columns} ORDER BY doc_id, ord LIMIT ?", (limit,)).fetchall()
+
+    def parser_versions(self, default: str | None) -> dict[str, str | None]:
+        """doc_id -> the parser version that produced it (`default` for documents stored before it was kept)."""
+        return {r[0]: json.loads(r[1]).get("parser", default)
+                for r in self.connect().execute("SELECT doc_id, info FROM documents")}
 
     def count(self, sql: str, args: tuple = ()) -> int:
         return int(self.connect().execute(sql, args).fetchone()[0])

@@ -126,7 +126,8 @@ def _tiny_corpus(tmp_path):
     return corpus
 
 
-def test_reingest_changes_removals_and_duplicates(tmp_path):
+def test_reingest_changes_removals_and_duplicates(tmp_path, monkeypatch):
+    import assistant.ingest as ingest_module
     from assistant.index import Index
     from assistant.ingest import ingest
 
@@ -140,9 +141,7 @@ def test_reingest_changes_removals_and_duplicates(tmp_path):
     assert again.chunks == first.chunks
 
     # A new parser version re-parses every file but embeds nothing twice.
-    from assistant.store import Store
-
-    Store(index_dir / "state.sqlite").set_meta("parser_version", "old")
+    monkeypatch.setattr(ingest_module, "PARSER_VERSION", "next")
     reparsed = ingest(corpus, index_dir)
     assert reparsed.parsed == 2 and reparsed.embedded == 0 and reparsed.reused == first.chunks - first.not_embedded
     assert Index(index_dir).collection().count() == first.chunks - first.not_embedded

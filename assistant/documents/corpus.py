@@ -1,5 +1,5 @@
-"""Which files of a corpus folder are indexed: by default each council's latest report plus every
-framework document; with --all every report."""
+"""Which files of a corpus folder are indexed, and in what order: each council's latest report and every
+framework document first, then (unless --latest-only) the earlier reports, newest first."""
 from __future__ import annotations
 
 import datetime as dt
@@ -20,9 +20,18 @@ _NAME_DATE = re.compile(r"(\d{1,2})\s+(%s)\s+(\d{4})" % "|".join(_MONTHS), re.I)
 class Discovery:
     files: list[Path]  # relative to the corpus root
     unsupported: list[tuple[Path, str]]
-    superseded: int  # earlier reports left out because --all was not given
+    superseded: int  # earlier reports left out because of --latest-only
     # Folders os.walk could not list: what was indexed from them stays, as nobody can tell it was removed.
     unreadable: list[tuple[Path, str]] = field(default_factory=list)
+    # The earlier reports among `files` (or, with --latest-only, the ones left out), newest first: the second
+    # wave of a first ingest, so the page can answer from the latest reports while these are added.
+    older: list[Path] = field(default_factory=list)
+
+    @property
+    def first(self) -> list[Path]:
+        """Every latest report, framework and undated file: indexed before the older reports."""
+        later = set(self.older)
+        return [f for f in self.files if f not in later]
 
 
 def date_in_name(name: str) -> dt.date | None:
@@ -96,20 +105,22 @@ def discover(root: Path, all_reports: bool) -> Discovery:
                 unsupported.append((rel, f"unsupported file type '{full.suffix or 'none'}': PDF, HTML, TXT or MD only"))
                 continue
             found.append(rel)
-    if all_reports:
-        return Discovery(found, unsupported, 0, unreadable)
     latest: dict[Path, tuple[tuple, Path]] = {}
     keep: list[Path] = []
-    dated = 0
+    dated: list[tuple[tuple, Path]] = []
     for rel in found:
         when = date_in_name(rel.name) if is_report_path(rel) else None
-        # Only dated reports of one council's folder compete; anything else is always indexed.
+        # Only dated reports of one council's folder compete; anything else is always indexed first.
         if when is None:
             keep.append(rel)
             continue
-        dated += 1
+        dated.append(((when, rel.name), rel))
         best = latest.get(rel.parent)
         if best is None or (when, rel.name) > best[0]:
             latest[rel.parent] = ((when, rel.name), rel)
     keep.extend(rel for _, rel in latest.values())
-    return Discovery(sorted(keep), unsupported, dated - len(latest), unreadable)
+    firsts = set(keep)
+    older = [rel for _, rel in sorted((d for d in dated if d[1] not in firsts), key=lambda d: d[0], reverse=True)]
+    if all_reports:
+        return Discovery(sorted(keep) + older, unsupported, 0, unreadable, older)
+    return Discovery(sorted(keep), unsupported, len(older), unreadable, older)

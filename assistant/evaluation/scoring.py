@@ -17,7 +17,11 @@ SKIP_NOT_INDEXED = "evidence document not in this index"
 # --------------------------------------------------------------------------- selection
 
 def index_scope(index: Index) -> str:
-    return index.store.get_meta("scope") or "latest"
+    """"all" when every report of the corpus is indexed; else what the index holds."""
+    scope = index.store.get_meta("scope") or "latest"
+    if scope == "all" and index.coverage().waiting:
+        return "all, older reports not indexed yet"
+    return scope
 
 
 def select_items(items: list[dict], types: Iterable[str] | None = None, limit: int | None = None) -> list[dict]:

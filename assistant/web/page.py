@@ -40,8 +40,8 @@ log = logging.getLogger(__name__)
 # The welcome page's "Try" examples, one place, by the kind of question each shows. Every one was checked to
 # give a cited answer (not refused) on the full default index with `Assistant(index=...).ask(q)`, and
 # tests/web/test_web_page.py checks each on the test fixture (Stoke-on-Trent's four reports, Norfolk 2026, the
-# National Framework 2023, SCCIF). A default index keeps each council's latest report only, so no example
-# names an older year.
+# National Framework 2023, SCCIF). None names an older year: the page opens while older reports are still
+# being added, and an example should answer from the first minute.
 EXAMPLES_BY_KIND = {
     "council finding": ["What did inspectors say about supervision in Stoke-on-Trent?",
                         "What did inspectors say about care leavers in Norfolk?"],
@@ -903,21 +903,17 @@ class ChatPage:
         headers = ["Local authority / title", "Published", "Kind", "Overall", "Leaders", "Help and protection",
                    "Children in care", "Care leavers", "Inspection", "Framework", "Pages", "Passages", "File"]
         skipped = self.index.store.skipped()
-        total, embeddable, embedded = self.index.chunk_count(), self.index.embeddable_count(), self.index.embedded_count()
+        total = self.index.chunk_count()
         reports = sum(1 for d in docs if d.kind == "report")
         running = self.index.ingest_running()
         # In plain words: the reader need not know what "embedded" or "ingest" mean.
-        if not embeddable or embedded >= embeddable:
-            search = f"Meaning-based search covers all {embeddable:,} passages"
-        else:
-            search = (f"Meaning-based search is still being built: {100 * embedded // embeddable}% "
-                      f"({embedded:,} of {embeddable:,} passages)")
+        cover = self.index.coverage()
         state = (f"**{len(docs)}** documents indexed ({reports} reports, {len(docs) - reports} framework) \u00b7 "
-                 f"**{total:,}** passages \u00b7 {search} \u00b7 **{len(skipped)}** files skipped")
+                 f"**{total:,}** passages \u00b7 **{len(skipped)}** files skipped\n\n" + "\n\n".join(cover.summary()))
         if running:
             state += "\n\nThe library is being updated now; press Refresh to see the latest."
-        if embeddable and embedded < embeddable:
-            state += "\n\nUntil it is built, answers rely more on matching the question\u2019s words."
+        if cover.latest_dense < 1 or cover.older_dense < 1:
+            state += "\n\nUntil meaning-based search is built, answers rely more on matching the question\u2019s words."
         if notice := page_notice(self.index):
             state = f"{notice}\n\n{state}"
         las, year_choices = self._filter_choices(docs)

@@ -122,7 +122,7 @@ def test_library_lists_documents_skipped_files_and_state(page):
     assert "Stoke-on-Trent" in list(docs["Local authority / title"])
     assert "inadequate" in set(docs["Overall"])
     assert len(skipped) >= 3 and "encrypted" in " ".join(skipped["Why it was skipped"])
-    assert "documents indexed" in state and "Meaning-based search" in state
+    assert "documents indexed" in state and "meaning-based search cover them all" in state
 
 
 def test_an_empty_question_says_what_to_do(page):
@@ -174,12 +174,18 @@ def test_every_example_gives_a_cited_answer(assistant):
 
 
 def test_the_library_state_is_in_plain_words(page, monkeypatch):
+    from assistant.coverage import Coverage, Waiting
+
     state = page.library()[-1]
     assert "embedded" not in state and "ingest" not in state
-    embeddable = page.index.embeddable_count()
-    assert f"Meaning-based search covers all {embeddable:,} passages" in state
-    monkeypatch.setattr(page.index, "embedded_count", lambda: -(-embeddable * 2 // 5))
+    assert "Every report in the corpus is indexed" in state and "keyword and meaning-based search cover them all" in state
+    halfway = Coverage(latest_reports=152, older_reports=40, frameworks=8, latest_dense=1.0, older_dense=0.4,
+                       dense_seconds=900, waiting=[Waiting("reports/x/a.pdf", "Kent", 2014)] * 3, parse_seconds=130,
+                       running=True)
+    monkeypatch.setattr(page.index, "coverage", lambda: halfway)
     monkeypatch.setattr(page.index, "ingest_running", lambda: True)
     state = page.library()[-1]
-    assert "Meaning-based search is still being built: 40%" in state and "embedded" not in state
+    assert "Older reports indexed so far (40): keyword search, and meaning-based search 40% built" in state
+    assert "3 older reports in the corpus are not indexed yet: they are being added now" in state
+    assert "complete in about 15 minutes" in state and "embedded" not in state
     assert "being updated now" in state
