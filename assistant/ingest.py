@@ -469,7 +469,9 @@ def _embed_pending(store: Store, index_dir: Path, chroma_url: str | None, settin
     docs = {d["doc_id"]: d for d in store.documents()}
     done = 0
     tick("embed", 0, total)
-    batch_size = max(settings.embed_batch * 4, 64)
+    # 512 passages a call: the model sorts a call's texts by length, and less padding was 8% faster here
+    # than 128 (bench: 46.5 -> 50.1 passages/s on 2 cores); one call is ~10 s of work between commits.
+    batch_size = max(settings.embed_batch * 16, 64)
     queue = list(order)
     began = time.perf_counter()
     while True:

@@ -114,8 +114,10 @@ def test_vectors_go_to_the_latest_reports_first(corpus, tmp_path):
         if phase == "embed" and done > 0:
             raise Stop
 
-    with pytest.raises(Stop):
-        ingest(corpus, index, progress=stop_after_first_batch)
+    from assistant.config import Settings
+
+    with pytest.raises(Stop):  # batches of 64 passages: the three latest documents have more than that
+        ingest(corpus, index, progress=stop_after_first_batch, settings=Settings(embed_batch=4))
     store = Store(index / "state.sqlite")
     files = store.files()
     latest_ids = {files[p]["doc_id"] for p in LATEST}
