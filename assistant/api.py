@@ -147,7 +147,7 @@ class Assistant:
         fits = any((not f.local_authority or d.local_authority in f.local_authority) and in_years(d, f.year_from, f.year_to)
                    for d in self.index.reports())
         if fits:
-            return None, "This answer leaves out " + cover.waiting_sentence(waiting)
+            return None, cover.left_out_notice(waiting)
         return f"No indexed report matches {_describe(f)}. " + cover.waiting_sentence(waiting), None
 
     def _key_phrases(self, u: Understanding) -> Understanding:

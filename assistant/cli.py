@@ -165,7 +165,7 @@ def documents(index_dir, as_json) -> None:
         click.echo(json.dumps(rows, indent=2))
     else:
         print_documents(docs, index.store.skipped())
-        for line in index.coverage().summary():
+        for line in index.coverage().summary(commands=True):
             click.echo(line)
 
 
@@ -479,7 +479,7 @@ def eval_(index_dir, chroma_url, gold, out, compare, baseline, limit, types, cor
         full = sum(1 for i in items if i.get("index") == "all")
         if full:
             err.print(f"[yellow]{full} items need every report and are skipped: this index holds each council's "
-                      f"latest report only so far (scope: {index_scope(index)}; a plain `ingest` adds every report)."
+                      f"latest report only so far (scope: {index_scope(index)}; `ingest --all` adds every report)."
                       "[/yellow]")
     with_metadata = (not gold) if metadata is None else metadata
     out_dir = Path(out) if out else Path("eval") / "results"

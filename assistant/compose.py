@@ -225,14 +225,17 @@ def _council(ev: Evidence, numbers: Numbers, grade_citation) -> list:
     tone = ev.u.detected.get("tone")
     wanted = _wanted_stance(ev.plan, grade, tone)
     intro = "Inspectors found"
+    first = _judgement_sentence(focus, area, numbers, grade_citation)
+    # A judgement cited from the report's table stands as a lead alone: better than ending it in a fragment
+    # (a run of bullet points glued into one "sentence" by the PDF's layout).
+    whole_only = bool(first.cites)
     if ev.plan == "judgement":
-        best = _opening(ev, focus, area, mine) or _best(mine, wanted)
+        best = _opening(ev, focus, area, mine) or _best(mine, wanted, whole_only)
         intro = "The report says"
     else:
         # The newest report's best sentence: leading with an earlier report's (tried) cited the passage the
         # question was about for fewer finding questions, 0.39 against 0.54 on the gold set.
-        best = _best(mine, wanted)
-    first = _judgement_sentence(focus, area, numbers, grade_citation)
+        best = _best(mine, wanted, whole_only)
     blocks = [write_lead(first, best, numbers, intro)]
     order = _stance_order(ev.plan, grade, tone)
     blocks += _stance_groups([p for p in mine if p is not best], order, numbers, report_line(focus, area), focus.doc_id)
@@ -350,7 +353,9 @@ def _theme(ev: Evidence, numbers: Numbers, grade_citation) -> list:
 def _framework(ev: Evidence, numbers: Numbers, grade_citation) -> list:
     picked = ev.picked
     rules = [p for p in picked if p.doc.kind == "framework" and _RULE.search(p.cit.quote)]
-    best = _best(rules or picked)
+    # A whole sentence stating a rule; else any whole sentence (a rule ending in a glued heading such as
+    # "... in line with the CPP Chapter 4: Organisational responsibilities" is not a lead); else the best rule.
+    best = _best(rules, whole_only=True) or _best(picked, whole_only=True) or _best(rules or picked)
     blocks: list = [write_lead(None, best, numbers, f"{best.doc.title} says" if best.doc.kind == "framework" else
                                f"{report_line(best.doc)}: inspectors found")]
     rest = [p for p in picked if p is not best]
@@ -403,14 +408,17 @@ def _stance_order(plan: str, grade: str | None, tone: str | None) -> list[str]:
     return ["strength", "weakness", "improvement", "neutral"]
 
 
-def _best(pool: list[Picked], stance: str | None = None) -> Picked | None:
+def _best(pool: list[Picked], stance: str | None = None, whole_only: bool = False) -> Picked | None:
     """The quote a lead gives: of the wanted stance when there is one, a whole sentence when there is one
-    (a list item such as "The quality of plans (outcome 3, national framework)" cannot end a lead)."""
+    (a list item such as "The quality of plans (outcome 3, national framework)" cannot end a lead).
+    `whole_only`: None rather than a fragment, for a lead that has a sentence of its own to stand on."""
     if not pool:
         return None
     matching = [p for p in pool if stance is None or p.stance == stance or (stance == "weakness" and p.stance == "improvement")]
     matching = matching or pool
     whole = [p for p in matching if _WHOLE.search(p.cit.quote)]
+    if not whole and whole_only:
+        return None
     return max(whole or matching, key=lambda p: p.score)
 
 

@@ -11,8 +11,8 @@ from assistant.documents.boilerplate import NOT_EMBEDDED
 from assistant.documents.corpus import date_in_name
 from assistant.domain import latest_per_council
 
-# Used until this machine has timed an ingest (bench.ingest on 2 cores: 55 pages/s parsed, 38 passages/s embedded).
-DEFAULT_SECONDS_PER_PASSAGE = 1 / 30
+# Used until this machine has timed an ingest (bench.ingest, full history on 2 cores: 48.5 passages/s embedded).
+DEFAULT_SECONDS_PER_PASSAGE = 1 / 45
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,9 @@ class Coverage:
     frameworks: int = 0
     latest_dense: float = 1.0  # share of the latest reports' and frameworks' passages with a meaning vector
     older_dense: float = 1.0
-    dense_seconds: int = 0  # estimated time to embed what is left
+    latest_left: int = 0  # passages of the latest reports and frameworks still without a vector
+    older_left: int = 0  # the same for the older reports indexed so far
+    seconds_per_passage: float = DEFAULT_SECONDS_PER_PASSAGE  # as measured by the last ingest here
     waiting: list[Waiting] = field(default_factory=list)  # reports of the corpus not indexed
     left_out: bool = False  # --latest-only: the waiting reports are left out on purpose, not on their way
     parse_seconds: int = 0  # estimated time to keyword-index the waiting reports
@@ -41,8 +43,9 @@ class Coverage:
     def complete(self) -> bool:
         return not self.waiting and self.latest_dense >= 1 and self.older_dense >= 1
 
-    def summary(self) -> list[str]:
-        """Sentences for the Library tab and `documents`: what answers can draw on, and what is still to come."""
+    def summary(self, commands: bool = False) -> list[str]:
+        """Sentences for the Library tab and `documents` (`commands`: with the command that adds what is
+        missing): what answers can draw on, and what is still to come."""
         out = []
         if not (self.latest_reports or self.frameworks or self.waiting):
             return ["Nothing is indexed yet."]
@@ -54,9 +57,14 @@ class Coverage:
         if self.older_reports:
             out.append(f"Older reports indexed so far ({self.older_reports}): {_dense(self.older_dense)}.")
         if self.waiting:
-            out.append(self.waiting_sentence())
-        if self.dense_seconds and (self.latest_dense < 1 or self.older_dense < 1) and self.running:
-            out.append(f"Meaning-based search should be complete in about {_duration(self.dense_seconds)}.")
+            out.append(self.waiting_sentence(commands=commands))
+        if self.running and self.latest_dense < 1:
+            # Older reports are parsed before any vector is made, so that wait comes first.
+            wait = (0 if self.left_out else self.parse_seconds) + self.latest_left * self.seconds_per_passage
+            out.append(f"Meaning-based search of the latest reports should be complete in about {_duration(wait)}.")
+        elif self.running and self.older_dense < 1 and not self.waiting:
+            out.append("Meaning-based search of every report should be complete in about "
+                       f"{_duration(self.older_left * self.seconds_per_passage)}.")
         return out
 
     def answer_notice(self) -> str | None:
@@ -69,32 +77,50 @@ class Coverage:
         if self.older_reports and self.older_dense < 1:
             parts.append("older reports have keyword search only" if self.older_dense == 0
                          else f"meaning-based search is {_percent(self.older_dense)} built for older reports")
-        if self.waiting:
-            parts.append(f"{len(self.waiting)} older reports are " + (
-                "left out (--latest-only)" if self.left_out else "not indexed yet"))
+        if self.waiting and not self.left_out:  # left out on purpose: said only when a question asks for them
+            parts.append(f"{len(self.waiting)} older reports are not indexed yet")
         return "Still indexing: " + "; ".join(parts) + "." if parts else None
 
-    def waiting_sentence(self, reports: list[Waiting] | None = None) -> str:
+    def left_out_notice(self, reports: list[Waiting]) -> str:
+        """Under an answer about a council some of whose reports are waiting: which ones it could not quote."""
+        yet = "" if self.left_out else " yet"
+        return f"This answer leaves out {_named(reports)}, in the corpus but not indexed{yet}: " + self._when(reports)
+
+    def waiting_sentence(self, reports: list[Waiting] | None = None, commands: bool = False) -> str:
         """What the user can expect of reports not indexed: on their way (and about when), or left out on
-        purpose. `reports`: the ones a question asked about (named, with the time until the last of them)."""
+        purpose. `reports`: the ones a question asked about (named, with the time until the last of them).
+        `commands`: name the command that adds them (the CLI's `documents`); the page and answers say it in
+        words, as the person asking is often not the one who runs the assistant."""
         if reports:
-            last = max(self.waiting.index(w) for w in reports) + 1 if all(w in self.waiting for w in reports) else len(self.waiting)
-            seconds = self.parse_seconds * last / max(1, len(self.waiting))
             plural = len(reports) != 1
             what = f"{_named(reports)} {'are' if plural else 'is'} in the corpus but not indexed"
         else:
-            seconds, plural = self.parse_seconds, len(self.waiting) != 1
+            plural = len(self.waiting) != 1
             what = f"{len(self.waiting)} older report{'s' if plural else ''} in the corpus {'are' if plural else 'is'} not indexed"
-        it = "they" if plural else "it"
+        return f"{what}{'' if self.left_out else ' yet'}: {self._when(reports, commands)}"
+
+    def _when(self, reports: list[Waiting] | None = None, commands: bool = False) -> str:
+        """Why the reports are not indexed and when they will be: left out on purpose, on their way, or
+        waiting for the next ingest (the time until the last of `reports`, from this machine's parse rate)."""
+        shown = reports or self.waiting
+        plural = len(shown) != 1
+        them = "them" if plural else "it"
+        if reports and all(w in self.waiting for w in reports):
+            last = max(self.waiting.index(w) for w in reports) + 1
+        else:
+            last = len(self.waiting)
+        seconds = self.parse_seconds * last / max(1, len(self.waiting))
         if self.left_out:
-            return (f"{what}: this index holds each council's latest report only (built with --latest-only). "
-                    f"`ofsted-assistant ingest` adds every report (about {_duration(self.parse_seconds)} until "
-                    "they can be searched by keyword; meaning-based search follows).")
+            how = ("`ofsted-assistant ingest --all` adds every report" if commands
+                   else f"indexing every report would add {them}")
+            return (f"this library holds each council's latest report only; {how} (about "
+                    f"{_duration(self.parse_seconds)} until every report can be searched by keyword; meaning-based "
+                    "search follows).")
         if self.running:
-            return (f"{what} yet: {it} {'are' if plural else 'is'} being added now, older reports newest first, "
-                    f"in about {_duration(seconds)}. Ask again then.")
-        return (f"{what} yet (the last ingest has not reached {'them' if plural else 'it'}); "
-                f"`ofsted-assistant ingest` adds {'them' if plural else 'it'} in about {_duration(seconds)}.")
+            return (f"{'they are' if plural else 'it is'} being added now, older reports newest first, in about "
+                    f"{_duration(seconds)}. Ask again then.")
+        how = f"`ofsted-assistant ingest` adds {them}" if commands else f"the next indexing run adds {them}"
+        return f"indexing stopped before {them}; {how} in about {_duration(seconds)}."
 
     def waiting_for(self, councils: list[str], year_from: int | None, year_to: int | None) -> list[Waiting]:
         """The waiting reports a question's filters name: its councils (all, when it names none) and years.
@@ -171,7 +197,8 @@ def coverage(index) -> Coverage:
         waiting.append(Waiting(path, folders.get(str(PurePath(path).parent)) or None, when.year if when else None))
     return Coverage(
         latest_reports=len(latest), older_reports=len(older), frameworks=sum(1 for d in docs.values() if d.kind != "report"),
-        latest_dense=latest_share, older_dense=older_share, dense_seconds=round((latest_left + older_left) * rate),
+        latest_dense=latest_share, older_dense=older_share, latest_left=latest_left, older_left=older_left,
+        seconds_per_passage=rate,
         waiting=waiting, left_out=bool(queue.get("left_out")),
         parse_seconds=round(queue.get("parse_seconds", 0) * len(waiting) / max(1, len(queue.get("paths", [])))),
         running=index.ingest_running())

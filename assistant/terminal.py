@@ -21,7 +21,7 @@ _HIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-
 def shown(text: str) -> str:
     return _HIDDEN.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), str(text))
 
-_PHASES = {"parse": "Parsing documents", "embed": "Embedding passages"}
+_PHASES = {"parse": "Parsing documents", "embed": "Embedding passages", "rebuild": "Rebuilding the vector collection"}
 
 
 class ProgressPrinter:

@@ -141,10 +141,27 @@ def test_reingest_changes_removals_and_duplicates(tmp_path, monkeypatch):
     assert again.chunks == first.chunks
 
     # A new parser version re-parses every file but embeds nothing twice.
+    # Every vector was replaced, so the collection is rebuilt from the stored vectors (Chroma's HNSW graph
+    # loses recall after many deletions) and the old one dropped; dense search finds the same passages.
+    from assistant.index import index_id
+    from assistant.models import Filters
+    from assistant.retrieval import Retriever
+    from assistant.store import Store
+    from assistant.vectors import open_client
+
+    before = index_id(Store(index_dir / "state.sqlite"))
+    question = Index(index_dir)
+    found_before = [cid for cid, _ in Retriever(question).dense("kinship carers support", Filters(), 5)]
     monkeypatch.setattr(ingest_module, "PARSER_VERSION", "next")
     reparsed = ingest(corpus, index_dir)
     assert reparsed.parsed == 2 and reparsed.embedded == 0 and reparsed.reused == first.chunks - first.not_embedded
+    assert "rebuild" in reparsed.timings
+    after = index_id(Store(index_dir / "state.sqlite"))
+    assert after != before
+    assert [c.name for c in open_client(index_dir).list_collections()] == ["ofsted_chunks_" + after]
     assert Index(index_dir).collection().count() == first.chunks - first.not_embedded
+    # The index opened before the rebuild follows it (the generation stamp), with the same neighbours.
+    assert [cid for cid, _ in Retriever(question).dense("kinship carers support", Filters(), 5)] == found_before
 
     # The same content under a second name is indexed once.
     shutil.copy2(corpus / "framework" / "nf.txt", corpus / "framework" / "copy of nf.txt")

@@ -26,8 +26,12 @@ def council_timeline(index: Index | str | Path, council: str, theme: str | None 
     every = [d for d in index.reports() if d.local_authority == name]
     docs = sorted((d for d in every if in_years(d, year_from, year_to)), key=sort_date)
     notices = []
-    if len(every) == 1:
-        notices.append(f"The index holds one report for {name}; build it with `ingest --all` for the full history.")
+    cover = index.coverage()
+    waiting = cover.waiting_for([name], year_from, year_to)
+    if waiting:
+        notices.append(cover.waiting_sentence(waiting))
+    elif len(every) == 1:
+        notices.append(f"The library holds one report for {name}.")
     if len(docs) < len(every):
         notices.append(f"{len(docs)} of the {len(every)} indexed reports of {name} are {describe_years(year_from, year_to)}.")
     summaries = [summarise(d) for d in docs]

@@ -189,19 +189,10 @@ def render_comparison(c: Comparison) -> tuple[str, list[Quote]]:
     return f'<div class="ia-tool ia-compare-result">{"".join(out)}</div>', quotes
 
 
-_CLI_HINT = re.compile(r"^The index holds one report for (?P<name>.+?); build it with `ingest --all`.*$")
-
-
-def plain_notice(notice: str) -> str:
-    """A library notice as a web page says it: no command to type."""
-    m = _CLI_HINT.match(notice)
-    return f"This library holds one report for {m['name']}; older reports are not indexed." if m else notice
-
-
 def render_timeline(t: Timeline) -> tuple[str, list[Quote]]:
     quotes, numbers = number_quotes([q for r in t.reports for q in r.quotes])
     out = [f"<h3>Timeline: {esc(t.council)}</h3>", f'<p class="ia-note">{esc(t.scope_line())}</p>',
-           _notices([plain_notice(n) for n in t.notices])]
+           _notices(t.notices)]
     if t.reports:
         head = ("<tr><th>Published</th><th>Inspected</th><th>Framework</th>"
                 + "".join(f"<th>{esc(AREA_LABELS[a])}</th>" for a in AREAS) + "</tr>")

@@ -179,13 +179,15 @@ def test_the_library_state_is_in_plain_words(page, monkeypatch):
     state = page.library()[-1]
     assert "embedded" not in state and "ingest" not in state
     assert "Every report in the corpus is indexed" in state and "keyword and meaning-based search cover them all" in state
-    halfway = Coverage(latest_reports=152, older_reports=40, frameworks=8, latest_dense=1.0, older_dense=0.4,
-                       dense_seconds=900, waiting=[Waiting("reports/x/a.pdf", "Kent", 2014)] * 3, parse_seconds=130,
-                       running=True)
+    halfway = Coverage(latest_reports=152, older_reports=40, frameworks=8, latest_dense=0.5, older_dense=0.4,
+                       latest_left=6000, older_left=2000, seconds_per_passage=0.02,
+                       waiting=[Waiting("reports/x/a.pdf", "Kent", 2014)] * 3, parse_seconds=130, running=True)
     monkeypatch.setattr(page.index, "coverage", lambda: halfway)
     monkeypatch.setattr(page.index, "ingest_running", lambda: True)
     state = page.library()[-1]
     assert "Older reports indexed so far (40): keyword search, and meaning-based search 40% built" in state
     assert "3 older reports in the corpus are not indexed yet: they are being added now" in state
-    assert "complete in about 15 minutes" in state and "embedded" not in state
+    # The older reports are parsed first (130 s), then the latest reports' 6,000 passages get vectors (120 s).
+    assert "Meaning-based search of the latest reports should be complete in about 4 minutes" in state
+    assert "embedded" not in state
     assert "being updated now" in state

@@ -309,5 +309,5 @@ def test_the_tools_speak_plain_words(page, supervision):
     assert "Grade the report gave this part of the work" in html and "passage\u2019s judgement" not in html
     # Norfolk has one indexed report: the page says so, with no command-line instruction.
     html = page.trainer.timeline("Norfolk", "", "")[0]
-    assert "This library holds one report for Norfolk; older reports are not indexed." in html
+    assert "The library holds one report for Norfolk." in html
     assert "ingest" not in html and "`" not in html
