@@ -118,6 +118,10 @@ def ingest(corpus, index_dir, chroma_url, all_reports, no_embed, first_wave, pru
             "documents", "pages", "chunks", "embedded", "reused", "skipped", "seconds"}), indent=2))
     else:
         print_summary(summary)
+        from assistant.index import Index
+
+        for line in Index(index_dir or settings.index).coverage().summary(commands=True):
+            click.echo(line)
 
 
 @cli.command()

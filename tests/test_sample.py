@@ -64,14 +64,15 @@ def test_sample_is_small_and_carries_its_licence():
 
 @pytest.fixture(scope="module")
 def sample_index(tmp_path_factory):
-    """The README's first run on a machine with no corpus at all: `ingest --no-embed --all` from a bare folder."""
+    """The README's first run on a machine with no corpus at all: `ingest --no-embed` from a bare folder (every
+    report is the default)."""
     cwd = tmp_path_factory.mktemp("fresh") / "app"
     cwd.mkdir()
     old, env = os.getcwd(), os.environ.pop("OFSTED_CORPUS", None)
     os.chdir(cwd)
     try:
         runner = CliRunner()
-        result = runner.invoke(cli, ["ingest", "--no-embed", "--all", "--index", "index"])
+        result = runner.invoke(cli, ["ingest", "--no-embed", "--index", "index"])
         docs = runner.invoke(cli, ["documents", "--index", "index", "--json"])
     finally:
         os.chdir(old)
@@ -86,6 +87,9 @@ def test_first_run_without_a_corpus_indexes_the_sample_and_says_so(sample_index)
     _, result, docs = sample_index
     assert "Using the sample corpus shipped with the app: 15 reports from 9 councils" in result.stderr
     assert "ofsted-assistant fetch" in result.stderr
+    # What is indexed so far, in words: every report by keyword, meaning-based search still to come.
+    assert "Latest report of each council (9) and framework documents (2): keyword search only so far" in result.stdout
+    assert "Older reports indexed so far (6): keyword search only so far" in result.stdout
     reports = [d for d in docs if d["kind"] == "report"]
     assert len(reports) == 15 and sum(d["kind"] == "framework" for d in docs) == 2
     overall = {d["judgements"]["overall_effectiveness"] for d in reports}
