@@ -46,12 +46,19 @@ class Candidate:
 
 def concepts(u: Understanding) -> list[set[str]]:
     """Each concept of the question as a set of stemmed phrases (the user's words and their equivalents)."""
-    out: list[set[str]] = []
+    return [phrases for _, phrases, _ in worded_concepts(u)]
+
+
+def worded_concepts(u: Understanding) -> list[tuple[str, set[str], bool]]:
+    """concepts(u), each with the user's own wording and whether the glossary gave it equivalents."""
+    out: list[tuple[str, set[str], bool]] = []
+    seen: list[set[str]] = []
     for concept in u.concepts:
         phrases = {" ".join(stems(t)) for t in concept}
         phrases.discard("")
-        if phrases and phrases not in out:
-            out.append(phrases)
+        if phrases and phrases not in seen:
+            seen.append(phrases)
+            out.append((concept[0], phrases, len(concept) > 1))
     return out
 
 
@@ -179,11 +186,14 @@ def concept_weights(index: Index, wanted: list[set[str]]) -> list[float]:
     return weights
 
 
-def evidence_strength(index: Index, hits: list[Hit], chosen: list[Candidate], u: Understanding) -> dict:
+def evidence_strength(index: Index, hits: list[Hit], chosen: list[Candidate], u: Understanding,
+                      ignore: frozenset[str] = frozenset()) -> dict:
     """Signals for the refusal decision: how much of the question's (idf-weighted) meaning the best
-    passages contain, and how close the nearest passage is in embedding space."""
-    wanted = concepts(u)
-    weights = concept_weights(index, wanted)
+    passages contain, and how close the nearest passage is in embedding space. `ignore`: the user's words of
+    concepts left out of the share (everyday words no document uses, beside a topic that is found)."""
+    worded = worded_concepts(u)
+    wanted = [phrases for _, phrases, _ in worded]
+    weights = [0.0 if word in ignore else w for (word, _, _), w in zip(worded, concept_weights(index, wanted))]
     total = sum(weights) or 1.0
     best_sentence = max((sum(weights[i] for i in c.matched) for c in chosen), default=0.0) / total
     best_chunk = 0.0
@@ -194,6 +204,20 @@ def evidence_strength(index: Index, hits: list[Hit], chosen: list[Candidate], u:
     cosine = 1 + math.log(dense) if dense > 0 else 0.0
     return {"sentence_coverage": round(best_sentence, 4), "chunk_coverage": round(best_chunk, 4),
             "dense_cosine": round(cosine, 4), "concepts": len(wanted)}
+
+
+def topic_found(index: Index, hits: list[Hit], u: Understanding, absent: list[str]) -> bool:
+    """Whether the question's domain topic is in the best passages, so that words no document uses are
+    incidental ("Is Dorset's LADO doing a decent job?", "how often must a DSL redo their training?") rather
+    than its subject ("waiting lists for hip replacements"): every concept with glossary equivalents (the
+    practitioners' terms: LADO, DSL, supervision) is matched by one of the top five passages, and at least one
+    such concept exists. Words of the council's name or the answer's form are not the topic."""
+    worded = worded_concepts(u)
+    wanted = [phrases for _, phrases, _ in worded]
+    terms = [i for i, (word, _, glossed) in enumerate(worded) if glossed and word not in absent]
+    if not terms:
+        return False
+    return any(set(terms) <= match_concepts(h.row["context"] + " " + h.row["text"], wanted) for h in hits[:5])
 
 
 def build_citations(index: Index, chosen: list[Candidate]) -> list[tuple[Candidate, Citation]]:

@@ -15,7 +15,12 @@ GLOSSARY_FILE = Path(__file__).parent / "data" / "glossary.json"
 ABBREVIATIONS_FILE = Path(__file__).parent / "data" / "abbreviations.json"
 
 # Place names that are also everyday words: only recognised when written with a capital letter.
-_COMMON_WORDS = {"reading", "bury", "bath", "hull", "poole", "kent", "brent", "sutton", "derby", "halton", "wigan"}
+_COMMON_WORDS = {"reading", "bury", "bath", "hull", "poole", "kent", "brent", "sutton", "derby", "halton", "wigan",
+                 "bucks", "staffs", "hants"}
+_COUNCIL_TITLE_BEFORE = re.compile(r"(?:\b(?:the\s+)?(?:london\s+borough|royal\s+borough|metropolitan\s+borough|"
+                                   r"borough|city|county)\s+(?:council\s+)?of\s+)$", re.I)
+_COUNCIL_TITLE_AFTER = re.compile(r"(?:\s+(?:metropolitan\s+)?(?:city|county|borough|district)?\s*council\b|"
+                                  r"\s+city\b)", re.I)
 # Words that start many council names and so identify none of them.
 _GENERIC = {"north", "south", "east", "west", "city", "isle", "isles", "county", "borough", "royal", "greater",
             "central", "new", "the", "of", "and", "upon", "on", "le", "in"}
@@ -26,6 +31,21 @@ _MANUAL_SHORT_FORMS = {
     "rbkc": "Kensington and Chelsea",
     "hull": "Kingston upon Hull",
     "brighton": "Brighton and Hove",
+    # The county abbreviations of everyday English (postal and press usage), each naming one council.
+    "bucks": "Buckinghamshire",
+    "herts": "Hertfordshire",
+    "notts": "Nottinghamshire",
+    "lancs": "Lancashire",
+    "leics": "Leicestershire",
+    "glos": "Gloucestershire",
+    "oxon": "Oxfordshire",
+    "wilts": "Wiltshire",
+    "hants": "Hampshire",
+    "cambs": "Cambridgeshire",
+    "worcs": "Worcestershire",
+    "staffs": "Staffordshire",
+    "derbys": "Derbyshire",
+    "lincs": "Lincolnshire",
 }
 
 AREA_WORDS = {
@@ -41,7 +61,7 @@ whose how when where why that this these those there their they them it its as a
 all some most more less much many can could should would will shall may might must have has had not no yes said say
 says tell me us our we you your i my inspectors inspector inspection inspections report reports ofsted council
 councils local authority authorities la las did about describe described judged rated graded say said find found
-show give list like look looks happen happened""".split())
+show give list like look looks happen happened after against""".split())
 
 # Names people use for the framework documents -> a word of the file or title that identifies it.
 DOCUMENT_NAMES = {
@@ -181,9 +201,13 @@ def find_concepts(text: str, glossary: list[list[str]]) -> list[list[str]]:
     """The question's topic as concepts: glossary phrases first (longest wins), then each other content word.
 
     Each concept lists the user's own wording first, then its glossary equivalents."""
+    known = {t for group in glossary for t in group}
+    # "DCSs", "RHIs", "FGCs": an abbreviation's plural is the abbreviation ("dcss" matches nothing).
+    text = re.sub(r"(?<![\w-])([A-Z]{2,})s(?![\w-])",
+                  lambda m: m.group(1) if m.group(1).lower() in known else m.group(0), text)
     lowered = " " + re.sub(r"[^\w&'-]+", " ", text.lower()) + " "
     concepts: list[list[str]] = []
-    phrases = sorted({t for group in glossary for t in group}, key=len, reverse=True)
+    phrases = sorted(known, key=len, reverse=True)
     cased = written_in_capitals()
     for phrase in phrases:
         if f" {phrase} " not in lowered:
@@ -240,7 +264,14 @@ class CouncilMatcher:
             alias = m.group(1).lower()
             if alias in _COMMON_WORDS and not m.group(1)[0].isupper():
                 continue
-            found.append((self.aliases[alias], m.start(), m.end()))
+            start, end = m.start(), m.end()
+            # "the London Borough of Harrow", "Leeds City Council", "Hull City's": the council's title is part
+            # of its name, not words of the question's topic.
+            if before := _COUNCIL_TITLE_BEFORE.search(text[:start]):
+                start = before.start()
+            if after := _COUNCIL_TITLE_AFTER.match(text[end:]):
+                end += after.end()
+            found.append((self.aliases[alias], start, end))
         return found
 
     def resolve(self, name: str) -> str | None:
@@ -284,7 +315,10 @@ def understand(
     years = [int(y) for y in _YEAR.findall(_without_document_years(question))]
     stripped = question
     for _, s, e in sorted(mentions, key=lambda m: -m[1]):
-        stripped = stripped[:s] + " " + stripped[e:]
+        # A council's title ("Slough council", "the London Borough of Harrow") leaves "council" behind: a stop
+        # word for keyword search, but the embedder reads "the relationship between the council and its trust".
+        left = " council " if re.search(r"council|borough|city", stripped[s:e], re.I) else " "
+        stripped = stripped[:s] + left + stripped[e:]
     stripped = _YEAR.sub(" ", stripped)
     # "Where is Sandwell struggling with care leavers?": the topic is care leavers, the tone is weakness.
     tone, untoned = evaluative_tone(stripped)

@@ -127,6 +127,16 @@ def test_refuses_what_the_corpus_cannot_answer(assistant, question):
     assert len(ans.related) <= 3
 
 
+@pytest.mark.parametrize("question", [
+    "Is Stoke-on-Trent City Council doing a decent job on supervision?",  # a title and everyday words
+    "How often do SWs in Stoke get supervision, and how many DCSs have they had?",  # plurals of abbreviations
+])
+def test_everyday_phrasing_of_an_answerable_question_is_answered(assistant, question):
+    ans = assistant.ask(question)
+    assert not ans.refused and ans.citations, ans.notices
+    assert {c.local_authority for c in ans.citations if c.kind == "report"} == {"Stoke-on-Trent"}
+
+
 def test_unknown_council_filter_is_explained(assistant):
     ans = assistant.ask("What about supervision?", filters={"local_authority": ["Atlantis"]})
     assert ans.refused and "Atlantis" in ans.answer

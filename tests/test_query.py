@@ -117,7 +117,28 @@ def test_a_year_beside_a_document_name_still_filters_the_reports():
 ])
 def test_council_names_in_their_official_forms(question, council):
     matcher = CouncilMatcher(["Leeds", "Kingston upon Hull", "Hackney", "City of London", "St Helens", "Greenwich"])
+    u = understand(question, matcher)
+    assert u.filters.local_authority == [council]
+    # The title is part of the name, not the topic: "london borough" or "city" would be searched and, being
+    # words the passages rarely use, would make a well-matched question look unmatched (a false refusal).
+    assert not {"london", "borough", "city", "royal"} & {w for c in u.concepts for w in c[0].split()}, u.concepts
+
+
+def test_a_councils_title_leaves_the_council_for_the_embedder():
+    u = understand("How is the relationship between Slough council and its children's trust?", CouncilMatcher(["Slough"]))
+    assert u.filters.local_authority == ["Slough"] and "between council and" in u.dense_text
+
+
+@pytest.mark.parametrize("question, council", [
+    ("Can CYP in care in Bucks get CAMHS quickly?", "Buckinghamshire"),
+    ("What about care leavers in Herts?", "Hertfordshire"),
+    ("Notts front door", "Nottinghamshire"),
+])
+def test_county_abbreviations_of_everyday_english(question, council):
+    matcher = CouncilMatcher(["Buckinghamshire", "Hertfordshire", "Nottinghamshire", "Staffordshire"])
     assert understand(question, matcher).filters.local_authority == [council]
+    # ... and a county abbreviation that is also an everyday word is a council only when capitalised.
+    assert understand("the staffs were kind", matcher).filters.local_authority == []
 
 
 @pytest.mark.parametrize("question, tone, topic", [
@@ -162,6 +183,16 @@ def test_every_abbreviation_of_the_glossary_finds_its_expansion():
 ])
 def test_practitioners_abbreviations(abbreviation, expansion):
     concepts = understand(f"How is {abbreviation} working in Kent?", COUNCILS).concepts
+    assert any(expansion in c for c in concepts), concepts
+
+
+@pytest.mark.parametrize("question, expansion", [
+    ("How many different DCSs has Kent had lately?", "director of children's services"),
+    ("Are RHIs being done properly in Kent?", "return home interview"),
+    ("Do they use FGCs in Leeds?", "family group conference"),
+])
+def test_an_abbreviations_plural_finds_its_expansion(question, expansion):
+    concepts = understand(question, COUNCILS).concepts
     assert any(expansion in c for c in concepts), concepts
 
 
