@@ -137,6 +137,11 @@ def print_report(run: dict, console=None, failures: int = 15) -> None:
         console.print(f"Strength/weakness labels: accuracy {fmt(stance['accuracy'])} on {stance['n']} hand-labelled "
                       f"sentences from {stance['reports']} reports (eval/stance/); recall by label: {recalls}; "
                       f"by era: " + ", ".join(f"{e} {fmt(a)}" for e, a in stance["by_era"].items()))
+    held = run.get("stance_heldout")
+    if held:
+        recalls = ", ".join(f"{k} {fmt(v['recall'])} (n={v['n']})" for k, v in held["by_label"].items())
+        console.print(f"Held out (eval/stance/heldout.jsonl, not used for tuning): accuracy {fmt(held['accuracy'])} "
+                      f"on {held['n']} sentences from {held['reports']} reports; recall by label: {recalls}")
     records = systems["ours"]["records"]
     bad = worst(records, failures)
     if bad:

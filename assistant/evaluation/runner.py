@@ -298,6 +298,7 @@ def run_eval(
     run["systems"]["ours"] = {"records": ours, "summary": summarise(ours)}
     run["diagnostics"] = {"unfindable_evidence": unfindable_evidence(index, items)}
     run["stance"] = Q.stance_accuracy()
+    run["stance_heldout"] = Q.stance_accuracy(Q.STANCE_HELDOUT)
     corpus = corpus_for(index, corpus)
     if baseline:
         base = evaluate_baseline(index, items, corpus=corpus, cache_dir=cache_dir, progress=progress, log=say)

@@ -1,6 +1,6 @@
-"""Check the hand-labelled stance set (eval/stance/labels.jsonl) against the corpus.
+"""Check the hand-labelled stance sets (eval/stance/labels.jsonl, or heldout.jsonl) against the corpus.
 
-    python eval/stance/check.py [corpus folder]
+    python eval/stance/check.py [corpus folder] [--heldout]
 
 The corpus folder defaults to ../shared/corpus beside the repository root. Every record must have a valid
 label, era and page, name a document that exists, and quote a sentence that occurs verbatim on that page of
@@ -25,9 +25,9 @@ from assistant.documents.loaders import Unusable, load_document  # noqa: E402
 LABELS = ("strength", "weakness", "improvement", "neutral")
 ERAS = ("sif", "ilacs", "2026")
 FIELDS = ("doc", "page", "era", "section", "sentence", "label", "mixed")
-# What the set was built to cover (eval/stance/README.md).
-MIN_SENTENCES, MIN_REPORTS = 330, 33
-MIN_REPORTS_PER_ERA = {"sif": 10, "ilacs": 16, "2026": 5}
+# What each set was built to cover (eval/stance/README.md): (sentences, reports, reports per era).
+COVERAGE = {"labels.jsonl": (330, 33, {"sif": 10, "ilacs": 16, "2026": 5}),
+            "heldout.jsonl": (120, 12, {"sif": 3, "ilacs": 6, "2026": 2})}
 
 
 def collapse(text: str) -> str:
@@ -35,9 +35,12 @@ def collapse(text: str) -> str:
 
 
 def main(argv: list[str]) -> int:
+    heldout = "--heldout" in argv
+    argv = [a for a in argv if a != "--heldout"]
     corpus = Path(argv[1]) if len(argv) > 1 else (ROOT / ".." / "shared" / "corpus")
     corpus = corpus.resolve()
-    labels_file = HERE / "labels.jsonl"
+    labels_file = HERE / ("heldout.jsonl" if heldout else "labels.jsonl")
+    MIN_SENTENCES, MIN_REPORTS, MIN_REPORTS_PER_ERA = COVERAGE[labels_file.name]
     failures: list[str] = []
     pages_cache: dict[str, list[str] | None] = {}
     records = []
@@ -134,6 +137,11 @@ def main(argv: list[str]) -> int:
     for label in LABELS:
         if by_label[label] == 0:
             failures.append(f"no {label} sentences")
+    if heldout:  # held out means other councils than the set the rules were tuned on
+        tuned = {json.loads(line)["doc"].split("/")[1] for line in (HERE / "labels.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()}
+        shared = sorted({d.split("/")[1] for d in reports} & tuned)
+        if shared:
+            failures.append(f"councils also in labels.jsonl: {', '.join(shared)}")
 
     if failures:
         print(f"\nFAILED: {len(failures)} problem(s)")
