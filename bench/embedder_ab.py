@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import time
 from pathlib import Path
 
 import numpy as np
@@ -78,18 +77,12 @@ def main() -> None:
 
     with Store(out / "state.sqlite").connect() as db:  # the copy's cache would hold the other model's vectors
         db.execute("DELETE FROM embeddings")
-    from assistant.ingest import _embed_pending, _Run, _embedding_order
-    from assistant.config import Settings
-    from assistant.documents.corpus import discover
+    from assistant.ingest import ingest
 
-    store = Store(out / "state.sqlite")
-    settings = Settings()
-    started = time.perf_counter()
-    found = discover(Path(store.get_meta("corpus")), store.get_meta("scope") != "latest-only")
-    run = _Run()
-    _embed_pending(store, out, None, settings, run, lambda *a: None, _embedding_order(store, found))
-    seconds = time.perf_counter() - started
-    print(f"{args.embedder}: {run.embedded} passages embedded in {seconds:.0f} s ({run.embedded / seconds:.1f}/s)")
+    # The copy's files are unchanged, so the ingest only gives its passages vectors, in its usual order.
+    summary = ingest(Path(Store(out / "state.sqlite").get_meta("corpus")), out)
+    seconds = summary.timings["embed"]
+    print(f"{args.embedder}: {summary.embedded} passages embedded in {seconds:.0f} s ({summary.embedded / seconds:.1f}/s)")
     from assistant.cli import cli
 
     cli(["eval", "--index", str(out), "--out", str(out / "eval")], standalone_mode=False)

@@ -202,14 +202,19 @@ def _grade_table(doc, b: Briefing) -> None:
         cells[0].text, cells[1].text = grade.capitalize(), str(n)
 
 
-def comparison_docx(c: Comparison):
-    title = f"Comparison: {', '.join(c.councils) or 'no indexed council'}"
+def _tool_document(title: str, tool: Comparison | Timeline):
+    """A Compare or Timeline handout up to its first section: title, scope and date, the verbatim note, notices."""
     doc = new_document(title)
     doc.add_heading(_xml(title), level=0)
-    doc.add_paragraph(f"{c.scope_line()} Prepared {c.generated:%d %B %Y} with Inspection Assistant.")
+    doc.add_paragraph(f"{tool.scope_line()} Prepared {tool.generated:%d %B %Y} with Inspection Assistant.")
     _note(doc, "Every quotation is verbatim from the cited Ofsted inspection report and was checked against the cited page.")
-    for n in c.notices:
+    for n in tool.notices:
         _note(doc, n)
+    return doc
+
+
+def comparison_docx(c: Comparison):
+    doc = _tool_document(f"Comparison: {', '.join(c.councils) or 'no indexed council'}", c)
     if c.reports:
         doc.add_heading("Latest grades", level=1)
         _grades_by_report(doc, c.reports, "Area", lambda r: r.local_authority or r.title)
@@ -222,13 +227,7 @@ def comparison_docx(c: Comparison):
 
 
 def timeline_docx(t: Timeline):
-    title = f"Timeline: {t.council}"
-    doc = new_document(title)
-    doc.add_heading(_xml(title), level=0)
-    doc.add_paragraph(f"{t.scope_line()} Prepared {t.generated:%d %B %Y} with Inspection Assistant.")
-    _note(doc, "Every quotation is verbatim from the cited Ofsted inspection report and was checked against the cited page.")
-    for n in t.notices:
-        _note(doc, n)
+    doc = _tool_document(f"Timeline: {t.council}", t)
     if t.reports:
         doc.add_heading("Inspections", level=1)
         _grades_by_report(doc, t.reports, "Published", lambda r: long_date(r.published), timeline=True)

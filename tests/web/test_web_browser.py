@@ -9,6 +9,7 @@ import json
 import os
 import re
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import urlparse
@@ -322,14 +323,23 @@ def test_library_tab_lists_documents_and_skipped_files(ui):
     shot(ui.tab, "library")
 
 
-def test_on_a_phone_the_filters_start_closed_and_every_tab_fits(ui, browser):
-    """390 px wide: the filters panel (full-screen there) starts closed, so the question box shows."""
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+@contextmanager
+def phone_page(browser, url: str):
+    """The page on a 390 px phone, once its filters panel (full-screen there) has closed by itself."""
+    context = browser.new_context(**VIEWS["phone"])
     try:
         tab = context.new_page()
-        tab.goto(ui.url)
+        tab.goto(url)
         tab.wait_for_selector("#ia-question textarea")
         tab.wait_for_function("!document.querySelector('.sidebar.open')", timeout=10_000)
+        yield tab
+    finally:
+        context.close()
+
+
+def test_on_a_phone_the_filters_start_closed_and_every_tab_fits(ui, browser):
+    """390 px wide: the filters panel (full-screen there) starts closed, so the question box shows."""
+    with phone_page(browser, ui.url) as tab:
         tab.wait_for_timeout(400)  # the panel slides shut
         box = tab.locator("#ia-question textarea").bounding_box()
         hit = tab.evaluate("([x, y]) => document.elementFromPoint(x, y)?.closest('#ia-question') !== null",
@@ -344,17 +354,10 @@ def test_on_a_phone_the_filters_start_closed_and_every_tab_fits(ui, browser):
         # The panel still opens on request.
         tab.get_by_role("button", name="Toggle Sidebar").click()
         tab.locator(".sidebar.open").wait_for(timeout=5_000)
-    finally:
-        context.close()
 
 
 def test_on_a_phone_a_citation_still_opens_the_source_tab(ui, browser):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
-    try:
-        tab = context.new_page()
-        tab.goto(ui.url)
-        tab.wait_for_selector("#ia-question textarea")
-        tab.wait_for_function("!document.querySelector('.sidebar.open')", timeout=10_000)
+    with phone_page(browser, ui.url) as tab:
         turn = ask_on(tab, QUESTION)
         quote = turn.locator(".ia-quotes q").first.inner_text()
         turn.locator(".ia-quotes .ia-cite").first.tap()
@@ -364,8 +367,6 @@ def test_on_a_phone_a_citation_still_opens_the_source_tab(ui, browser):
         # The Source tab, in place of the conversation; the pane is never shown on a narrow screen.
         assert not tab.locator("#ia-conversation").is_visible() and not tab.locator("#ia-question textarea").is_visible()
         assert not tab.locator("#ia-side").is_visible() and not tab.locator("#ia-cite-tip").is_visible()
-    finally:
-        context.close()
 
 
 def test_on_a_desktop_the_filters_start_open(ui):
