@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from assistant.config import Settings
 from assistant.domain import AREAS, sort_date
@@ -346,6 +346,22 @@ def topic_wanted(index: Index, u: Understanding) -> list[set[str]]:
         return []
     weights = concept_weights(index, wanted)
     return [c for c, w in zip(wanted, weights) if w >= UBIQUITOUS_IDF] or wanted
+
+
+def answered_topic(u: Understanding, texts: list[str]) -> Understanding:
+    """The question narrowed to the topic its quotes speak to: the most topic concepts that one quoted passage
+    names. "What's a reasonable caseload for one full-time IRO?" answered from passages on IROs' caseloads is
+    about those two, not "reasonable": counting reports that discuss all three found none, beside five quoted
+    ones. Unchanged when a passage names them all, or none does."""
+    topic = topic_concepts(u)
+    if len(topic) < 2 or not texts:
+        return u
+    wanted = [{" ".join(stems(t)) for t in c} - {""} for c in topic]
+    best = max((match_concepts(t, wanted) for t in texts), key=len)
+    if not best or len(best) == len(topic):
+        return u
+    dropped = [c for i, c in enumerate(topic) if i not in best]
+    return replace(u, concepts=[c for c in u.concepts if c not in dropped])
 
 
 def documents_discussing(index: Index, u: Understanding, doc_ids: set[str], pool: int) -> set[str]:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from assistant import spelling
 from assistant.answers import (
+    answered_topic,
     build_citations,
     concept_weights,
     evidence_strength,
@@ -227,6 +228,7 @@ class Assistant:
         picked = [Picked(cit, cand.doc, cand.hit.row, cand.score, stance_of(cand.hit.row, cand.doc, cit.quote))
                   for cand, cit in verified]
         plan = plan or plan_for(u, {p.doc.kind for p in picked})
+        u = answered_topic(u, [(p.row.get("context") or "") + " " + p.row["text"] for p in picked])
         discussing = (reports_discussing(self.index, u, retriever)
                       if retriever is not None and plan in ("theme", "good_practice") else None)
         made = compose(Evidence(self.index, u, picked, plan, discussing),

@@ -311,9 +311,10 @@ def _theme(ev: Evidence, numbers: Numbers, grade_citation) -> list:
     good = [p for p in reports if _band(p) == "strong"]
     weak = [p for p in reports if _band(p) == "weak"]
     first = None
-    if ev.discussing:
+    quoted = len({p.doc.doc_id for p in reports})
+    # A count below the reports quoted would contradict the quotes (the count needs every topic word in one passage).
+    if ev.discussing and ev.discussing[0] >= quoted:
         n, total = ev.discussing
-        quoted = len({p.doc.doc_id for p in reports})
         first = Sentence(text=f"{n} of the {total} indexed reports in scope discuss {topic} ({quoted} quoted here).")
     if ev.plan == "good_practice" or tone == "strength":
         pool = [p for p in good if p.stance == "strength"] or good or reports

@@ -85,8 +85,13 @@ DOCUMENT_TITLES = {
 
 # Questions about what must or should happen are usually answered by the statutory guidance.
 NORMATIVE = re.compile(
-    r"\b(?:must|should|have to|has to|required?|statutory|duty|duties|regulations?|guidance|legally|law|"
-    r"how (?:often|soon|long|quickly|many)|within how|what does the (?:law|guidance))\b", re.I)
+    r"\b(?:must|should|have to|has to|required?|requirements?|statutory|duty|duties|regulations?|guidance|legal(?:ly)?|law|"
+    r"how (?:often|soon|long|quickly|many|old)|within how|what does the (?:law|guidance)|what age|up to (?:the )?age|"
+    r"entitled|eligib\w+|allowed|permitted|appeal\w*|deadlines?|time ?limits?|timescales?|reasonable|maximum|minimum|"
+    r"unannounced|in advance|qualifications?|counts? as)\b"
+    # "Can a care leaver ...?", "May the council ...?": asking what is permitted.
+    r"|^\W*(?:can|may)\s+(?:a|an|the|they|i|we|you|ofsted|schools?|councils?|local authorit\w+|parents?|carers?|providers?)\b",
+    re.I)
 
 # Questions about places outside England: the indexed reports are of English councils only.
 # Judgements by other inspectorates and other kinds of inspection: the indexed reports are Ofsted's inspections
@@ -205,19 +210,23 @@ def find_concepts(text: str, glossary: list[list[str]]) -> list[list[str]]:
     # "DCSs", "RHIs", "FGCs": an abbreviation's plural is the abbreviation ("dcss" matches nothing).
     text = re.sub(r"(?<![\w-])([A-Z]{2,})s(?![\w-])",
                   lambda m: m.group(1) if m.group(1).lower() in known else m.group(0), text)
-    lowered = " " + re.sub(r"[^\w&'-]+", " ", text.lower()) + " "
+    lowered = " " + re.sub(r"[^\w&'-]+", " ", text.lower().replace("\u2019", "'")) + " "
     concepts: list[list[str]] = []
     phrases = sorted(known, key=len, reverse=True)
     cased = written_in_capitals()
     for phrase in phrases:
-        if f" {phrase} " not in lowered:
+        # A possessive still names the phrase: "a child in care's plan", "care leavers' homes".
+        written = [f" {phrase}{end} " for end in ("", "'s", "'") if f" {phrase}{end} " in lowered]
+        if not written:
             continue
         if phrase in cased and not re.search(rf"(?<![\w-]){re.escape(phrase.upper())}s?(?![\w-])", text):
             continue
         group = next(g for g in glossary if phrase in g)
         concepts.append([phrase, *[t for t in group if t != phrase]])
-        lowered = lowered.replace(f" {phrase} ", " \u0000 ")
-    for word in content_terms(lowered.replace("\u0000", " ")):
+        for form in written:
+            lowered = lowered.replace(form, " \u0000 ")
+    rest = re.sub(r"(?<=\w)'s(?= )|(?<=s)'(?= )", "", lowered.replace("\u0000", " "))  # "care's" is "care"
+    for word in content_terms(rest):
         if not any(word == c[0] for c in concepts):
             concepts.append([word])
     return concepts
@@ -509,7 +518,8 @@ local authorities authority across england nationally why reasons reason outstan
 required grade grades graded judgement judgements judgment rating ratings
 well work works working worked done doing keep keeping kept track tracking time times use used using told tell
 telling have having things thing change changed changes next cope coping far got get getting only make made
-making lot lots really enough happen happening happened going what's whats much more less any still whether""".split())
+making lot lots really enough happen happening happened going what's whats much more less any still whether
+ask asks asked asking""".split())
 
 
 def topic_concepts(u: Understanding) -> list[list[str]]:

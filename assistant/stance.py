@@ -25,12 +25,15 @@ IMPROVEMENT_SECTION = re.compile(r"^\W*(?:what needs to improve|recommendations?
 # Sentences that report facts, not judgements: numbers, an earlier inspection's outcome, the inspection itself.
 _NEUTRAL = re.compile(r"\b(?:was|were) (?:judged|rated|found to be)\b|\bat the (?:last|previous) inspection\b|"
                       r"\binspectors (?:looked at|reviewed|spoke|met|tracked|sampled|considered)\b|^(?:this|the) inspection\b|"
-                      r"^there (?:are|were) \d|\b\d+(?:\.\d+)? ?(?:%|per cent)\b|^the local authority (?:has|had) \d", re.I)
+                      r"^there (?:are|were) \d|\b\d+(?:\.\d+)? ?(?:%|per cent)\b|^the local authority (?:has|had) \d|"
+                      r"^(?:this|these|it|they) (?:includes?|comprises?)\b|\b(?:approximately|around|about) \d+\b|"
+                      r"\b(?:in|on|since) (?:\d{1,2} )?(?:january|february|march|april|may|june|july|august|september|october|"
+                      r"november|december) \d{4}\b", re.I)
 
 _IMPROVEMENT = re.compile(
     r"^(?:\W*\d*\W*)?(?:the\s+)?(?:local authority|council|leaders|senior leaders|managers|the partnership|"
     r"partners|the (?:lscb|board|director)|it|they|ofsted)\s+(?:should|must|needs? to|is required to)\b"
-    r"|^(?:\W*)?(?:ensure|improve|strengthen|develop|increase|reduce|review|establish)\s+(?:that\s+)?(?:the|all|each|every|children|care|social|management|leaders|there)\b"
+    r"|^(?:\W*)?ensure\b|^(?:\W*)?(?:improve|strengthen|develop|increase|reduce|review|establish)\s+(?:that\s+)?(?:the|all|each|every|children|care|social|management|leaders|there|partners|agencies|staff)\b"
     r"|\b(?:should ensure|needs? to ensure|need to improve|needs to improve|should be improved|must ensure|"
     r"should improve|should strengthen|should review)\b"
     r"|\bfurther (?:work|development|action|progress|improvement)s? (?:is|are) (?:needed|required)\b"
@@ -52,15 +55,16 @@ _WEAK = [
     r"\bconcerning\b", r"\bunable\b", r"\blimited\b", r"\bonly (?:a (?:small )?(?:minority|few|number)|some|partially|recently)\b",
     r"\bremains? (?:too|high|a concern|an area|underdeveloped|weak|inconsistent|variable)",
     r"\bunderdeveloped\b", r"\bunderstaffed\b", r"\bhigh (?:caseloads|turnover)\b", r"\bturnover\b", r"\brarely\b",
-    r"\bminority\b", r"\bmissed\b", r"\bsuperficial\b", r"\bunacceptabl[ey]\b", r"\bwidespread\b", r"\bserious\b",
-    r"\bvulnerable to\b", r"\bat risk of\b", r"\bleft at risk\b", r"\bwithout\b", r"\black of\b", r"\boverdue\b",
+    r"\bminority\b", r"\bmissed\b", r"\bsuperficial\b", r"\bunacceptabl[ey]\b", r"\bserious\b",
+    r"\bvulnerable to\b", r"\b(?:left|placed|put) at risk\b", r"\byet to\b", r"\babsence of\b", r"\bwithout\b", r"\black of\b", r"\boverdue\b",
     r"\bout of date\b", r"\bunmet\b", r"\bnegative(?:ly)?\b", r"\bfragile\b", r"\bbelow\b", r"\bworse\b",
     r"\bslow(?:ly|er)?\b", r"\blate\b", r"\bprevious(?:ly)?\b(?=.*\b(?:lost|poor|weak|not)\b)", r"\bfew\b", r"\bnot all\b", r"\bnor\b", r"\bneither\b", r"\bdespite\b",
     r"\bstill\b", r"\bhowever\b", r"\blimit(?:s|ed|ing)? (?:the|their|its|how)\b", r"\bimped\w+", r"\binstability\b",
     r"\blittle (?:confidence|evidence|impact|understanding|progress)\b", r"\bin isolation\b", r"\bmore to do\b",
     r"\bincomplete\b", r"\blost (?:trust|confidence)\b", r"\bless (?:specific|effective|consistent|clear)\b",
     r"\bremains the case\b", r"\bunnecessar\w+", r"\bprevents? (?:them|children|young people)\b", r"\bretell\b",
-    r"\boverloaded\b", r"\bshortfalls?\b",
+    r"\boverloaded\b", r"\bshortfalls?\b", r"\bhinder\w*", r"\bhamper\w*", r"\bdisproportionate(?:ly)?\b",
+    r"\bonly (?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)\b", r"\b(?:take-up|uptake|attendance|participation|engagement|compliance|completion|awareness)\b[^.]{0,30}\b(?:is|are|was|were|remains?) (?:very |too )?low\b",
 ]
 _STRONG = [
     r"\beffective(?:ly|ness)?\b", r"\bwell\b", r"\bgood\b", r"\bstrong(?:ly|er)?\b", r"\bstrengths?\b",
@@ -84,7 +88,7 @@ _STRONG_RE = re.compile("|".join(_STRONG), re.I)
 _TURN = re.compile(r",?\s+\bbut\b\s+|[;,]\s*however,?\s+|,\s+(?:although|though|while|whereas|yet)\s+", re.I)
 _LEADING_CONCESSION = re.compile(r"^\s*(?:although|though|while|whilst|despite|even though)\b[^,]*,\s*", re.I)
 # Words that make a strong word weak: "not effective", "less effective", "no clear".
-_NEGATED = re.compile(r"\b(?:not|never|less|no|lack of|without|insufficiently|inconsistently|un\w+ly)\s+(?:\w+\s+)?$", re.I)
+_NEGATED = re.compile(r"\b(?:not|never|less|no|lack of|absence of|without|insufficiently|inconsistently|un\w+ly)\s+(?:\w+\s+){0,2}$", re.I)
 
 
 def classify(sentence: str, section: str | None = None) -> Stance:
@@ -95,6 +99,8 @@ def classify(sentence: str, section: str | None = None) -> Stance:
     if _IMPROVEMENT.search(text):
         return "improvement"
     point = _point(text)
+    if _VERDICT.search(point):
+        return "strength"
     weak, strong = _score(point)
     if weak == strong == 0 and point is not text:
         weak, strong = _score(text)
@@ -121,9 +127,15 @@ def _point(text: str) -> str:
     return parts[-1] if len(parts) > 1 and parts[-1].strip() else text
 
 
+# "Work with children who are vulnerable to exploitation ... is effective": a sentence whose verdict is its last
+# words judges its subject, whatever words describe the children the subject is about.
+_VERDICT = re.compile(r"\b(?:is|are|has been|have been)\s+(?:very |highly |consistently |particularly |generally |now |"
+                      r"mostly |increasingly )?(?:effective|good|strong|robust|thorough|outstanding|excellent)\W*$", re.I)
+
+
 # A shortfall dealt with is a strength: "reduces drift and delay", "without delay", "acted to address weaknesses".
 _MITIGATED = re.compile(r"\b(?:reduc\w*|minimis\w*|prevent\w*|address\w*|tackl\w*|avoid\w*|without|overc\w+|resolv\w*|"
-                        r"recognis\w*|identif\w*|understanding of|remedial|respond\w* to|mitigat\w*|challeng\w*|escalat\w*)"
+                        r"recognis\w*|identif\w*|understanding of|remedial|respond\w* to|mitigat\w*|challeng\w*|escalat\w*|the rare occasions? (?:when|that|where))"
                         r"\s+(?:[\w’'-]+\s+){0,4}$", re.I)
 
 
