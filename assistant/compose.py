@@ -230,12 +230,12 @@ def _council(ev: Evidence, numbers: Numbers, grade_citation) -> list:
     # (a run of bullet points glued into one "sentence" by the PDF's layout).
     whole_only = bool(first.cites)
     if ev.plan == "judgement":
-        best = _opening(ev, focus, area, mine) or _best(mine, wanted, whole_only)
+        best = _opening(ev, focus, area, mine) or _best(mine, wanted, whole_only, _telling(ev))
         intro = "The report says"
     else:
         # The newest report's best sentence: leading with an earlier report's (tried) cited the passage the
         # question was about for fewer finding questions, 0.39 against 0.54 on the gold set.
-        best = _best(mine, wanted, whole_only)
+        best = _best(mine, wanted, whole_only, _telling(ev))
     blocks = [write_lead(first, best, numbers, intro)]
     order = _stance_order(ev.plan, grade, tone)
     blocks += _stance_groups([p for p in mine if p is not best], order, numbers, report_line(focus, area), focus.doc_id)
@@ -318,12 +318,12 @@ def _theme(ev: Evidence, numbers: Numbers, grade_citation) -> list:
         first = Sentence(text=f"{n} of the {total} indexed reports in scope discuss {topic} ({quoted} quoted here).")
     if ev.plan == "good_practice" or tone == "strength":
         pool = [p for p in good if p.stance == "strength"] or good or reports
-        best = _best(pool, "strength")
+        best = _best(pool, "strength", telling=_telling(ev))
     elif tone == "weakness":
         pool = [p for p in weak if p.stance in ("weakness", "improvement")] or [p for p in reports if p.stance == "weakness"] or reports
-        best = _best(pool, "weakness")
+        best = _best(pool, "weakness", telling=_telling(ev))
     else:
-        best = _best(reports, None)
+        best = _best(reports, None, telling=_telling(ev))
     where = f"In {best.doc.local_authority} ({report_year(best.doc)}), inspectors found" if best else "Inspectors found"
     blocks: list = [write_lead(first, best, numbers, where)]
     rest = [p for p in reports if p is not best]
@@ -356,7 +356,9 @@ def _framework(ev: Evidence, numbers: Numbers, grade_citation) -> list:
     rules = [p for p in picked if p.doc.kind == "framework" and _RULE.search(p.cit.quote)]
     # A whole sentence stating a rule; else any whole sentence (a rule ending in a glued heading such as
     # "... in line with the CPP Chapter 4: Organisational responsibilities" is not a lead); else the best rule.
-    best = _best(rules, whole_only=True) or _best(picked, whole_only=True) or _best(rules or picked)
+    telling = _telling(ev)
+    best = (_best(rules, whole_only=True, telling=telling) or _best(picked, whole_only=True, telling=telling)
+            or _best(rules or picked, telling=telling))
     blocks: list = [write_lead(None, best, numbers, f"{best.doc.title} says" if best.doc.kind == "framework" else
                                f"{report_line(best.doc)}: inspectors found")]
     rest = [p for p in picked if p is not best]
@@ -365,7 +367,7 @@ def _framework(ev: Evidence, numbers: Numbers, grade_citation) -> list:
 
 
 def _passages(ev: Evidence, numbers: Numbers, grade_citation) -> list:
-    best = _best(ev.picked)
+    best = _best(ev.picked, telling=_telling(ev))
     intro = (f"{best.doc.title} says" if best.doc.kind == "framework" else
              f"In {best.doc.local_authority} ({report_year(best.doc)}), inspectors found")
     blocks: list = [write_lead(None, best, numbers, intro)]
@@ -409,7 +411,12 @@ def _stance_order(plan: str, grade: str | None, tone: str | None) -> list[str]:
     return ["strength", "weakness", "improvement", "neutral"]
 
 
-def _best(pool: list[Picked], stance: str | None = None, whole_only: bool = False) -> Picked | None:
+def _telling(ev: Evidence) -> list[set[str]]:
+    return topic_wanted(ev.index, ev.u)
+
+
+def _best(pool: list[Picked], stance: str | None = None, whole_only: bool = False,
+          telling: list[set[str]] | None = None) -> Picked | None:
     """The quote a lead gives: of the wanted stance when there is one, a whole sentence when there is one
     (a list item such as "The quality of plans (outcome 3, national framework)" cannot end a lead).
     `whole_only`: None rather than a fragment, for a lead that has a sentence of its own to stand on."""
@@ -420,6 +427,9 @@ def _best(pool: list[Picked], stance: str | None = None, whole_only: bool = Fals
     whole = [p for p in matching if _WHOLE.search(p.cit.quote)]
     if not whole and whole_only:
         return None
+    if telling:
+        # The quote that names the most of the question's telling concepts ("IRO caseloads": both), then the best scored.
+        return max(whole or matching, key=lambda p: (len(match_concepts(p.cit.quote, telling)), p.score))
     return max(whole or matching, key=lambda p: p.score)
 
 
