@@ -244,15 +244,17 @@ class Assistant:
             if ans is not None:
                 return ans
         retriever = Retriever(self.index, s)
-        spread = self._council_reports(u)
+        latest_only = bool(u.detected.get("latest")) and bool(u.filters.local_authority)
+        spread = 1 if latest_only else self._council_reports(u)
         if u.filters.local_authority or u.filters.doc_id:
             # One council over the years: each report gets its share of the passages.
             per_report = max(2, -(-s.answer_chunks // spread)) if spread > 1 else None
         else:
             per_report = s.theme_per_report  # across councils: many councils' findings, not one report's
         searched = u.filters
-        if len(u.filters.local_authority) >= 2 and not (u.filters.year_from or u.filters.year_to or u.filters.doc_id):
-            # Councils compared: each one's latest report, as its grade in the comparison table is.
+        if (len(u.filters.local_authority) >= 2 or latest_only) and not (u.filters.year_from or u.filters.year_to or u.filters.doc_id):
+            # Councils compared: each one's latest report, as its grade in the comparison table is; and a question
+            # about "the latest report" is about that one.
             latest = latest_per_council([d for d in self.index.reports() if d.local_authority in u.filters.local_authority])
             searched = u.filters.model_copy(update={"doc_id": [d.doc_id for d in latest.values()]})
         hits = retriever.search(u.search_text, u.dense_text, searched, k=s.answer_chunks, boost_areas=u.areas,

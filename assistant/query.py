@@ -61,7 +61,7 @@ whose how when where why that this these those there their they them it its as a
 all some most more less much many can could should would will shall may might must have has had not no yes said say
 says tell me us our we you your i my inspectors inspector inspection inspections report reports ofsted council
 councils local authority authorities la las did about describe described judged rated graded say said find found
-show give list like look looks happen happened after against""".split())
+show give list like look looks happen happened after against latest newest recent""".split())
 
 # Names people use for the framework documents -> a word of the file or title that identifies it.
 DOCUMENT_NAMES = {
@@ -141,14 +141,19 @@ def evaluative_tone(text: str) -> tuple[str | None, str]:
 
 
 # A question across councils, or about the country, keeps no council from an earlier turn.
+# "all", "any" and "every" only before a council: "are their PLO letters any good?" and "are all children seen?"
+# are about the council asked about.
 _ACROSS_COUNCILS = re.compile(
-    r"\b(?:other|all|any|every|elsewhere|nationally|across|england|country)\b"
-    r"|\b(?:councils|local authorities|authorities|las)\b|\b(?:a|each) (?:council|local authority)\b", re.I)
+    r"\b(?:other|elsewhere|nationally|across|england|country)\b"
+    r"|\b(?:councils|local authorities|authorities|las)\b|\b(?:a|each|any|every|all) (?:other )?(?:council|local authority|areas?)\b",
+    re.I)
 # Words that point back at a council named before ("What did they say about care leavers there?").
 _POINTS_BACK = re.compile(r"\b(?:there|that council|they|them|those|this council)\b", re.I)
 _FOLLOWUP = re.compile(r"^\s*(?:and|what about|how about|and what about|same for|also|there|they|then)\b|"
                        + _POINTS_BACK.pattern, re.I)
 _YEAR = re.compile(r"\b(19[89]\d|20\d\d)\b")
+# "What does the latest report say about IROs there?": the council's newest report, not all of them.
+_LATEST = re.compile(r"\b(?:latest|most recent|newest|current|last) (?:report|inspection|ilacs|judgement inspection)\b", re.I)
 _PLACE_CANDIDATE = re.compile(
     r"\b(?:in|at|for|of|from|about)\s+((?:[A-Z][a-z]+(?:[- ](?:upon|on|and|under|le|[A-Z][a-z]+))*))"
     r"|\b((?:[A-Z][a-z]+\s)*[A-Z][a-z]+)\s+(?:City |County |Borough )?Council\b"
@@ -375,6 +380,8 @@ def understand(
             detected["inherited_topic"] = True
 
     unknown = [] if las else _unknown_places(question, councils)
+    if not years and _LATEST.search(question):
+        detected["latest"] = True
     if not las and not explicit.kind and NORMATIVE.search(question):
         detected["normative"] = True
     remit = next((what for what, pattern in OUTSIDE_REMIT.items() if pattern.search(question)), None)

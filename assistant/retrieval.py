@@ -138,9 +138,12 @@ class Retriever:
             hit = hits.setdefault(cid, Hit(cid, 0.0))
             hit.bm25_rank, hit.bm25_score = rank, score
             hit.score += s.bm25_weight / (s.rrf_k + rank)
+        # When no passage has the user's own words ("IROs" in a report that writes "independent reviewing
+        # officers"), the equivalents are what the question means: they count as much as the words would.
+        expansion_weight = s.bm25_weight if expanded and not bm25 else s.expansion_weight
         for rank, (cid, score) in enumerate(expanded, 1):
             hit = hits.setdefault(cid, Hit(cid, 0.0))
-            hit.score += s.expansion_weight / (s.rrf_k + rank)
+            hit.score += expansion_weight / (s.rrf_k + rank)
         for rank, (cid, score) in enumerate(dense, 1):
             hit = hits.setdefault(cid, Hit(cid, 0.0))
             hit.dense_rank, hit.dense_score = rank, score

@@ -280,3 +280,41 @@ def test_one_line_of_the_judgement_table_is_one_source(assistant):
     assert rows["Children in care"] and rows["Children in care"] == rows["Care leavers"]
     keys = [(c.path, c.page, c.quote) for c in ans.citations]
     assert len(keys) == len(set(keys))
+
+
+def test_a_theme_count_is_of_the_topic_its_quotes_speak_to():
+    """ "reasonable" is in no quoted passage: the count of reports discussing the topic leaves it out, rather than
+    reporting that no report discusses "caseloads and IROs and reasonable" beside the quotes that do."""
+    from assistant.answers import answered_topic
+    from assistant.query import Understanding
+
+    u = Understanding("What's a reasonable caseload for an IRO?", "reasonable caseload iro", "", Filters(),
+                      concepts=[["reasonable"], ["caseload"], ["iro", "independent reviewing officer"]])
+    narrowed = answered_topic(u, ["Independent reviewing officers have manageable caseloads."])
+    assert [c[0] for c in narrowed.concepts] == ["caseload", "iro"]
+    assert answered_topic(u, ["A reasonable caseload lets each IRO know the children."]) is u
+
+
+def test_the_latest_report_is_the_one_quoted(assistant):
+    """ "What does the latest report say ..." quotes the council's newest report only, not each of its reports."""
+    ans = assistant.ask("What does the latest report say about care leavers in Stoke-on-Trent?")
+    assert not ans.refused
+    paths = {c.doc_id: c.path for c in ans.citations}
+    quoted = {paths[g.doc_id] for g in ans.blocks if g.kind == "quotes" and g.doc_id}
+    assert quoted == {STOKE_2019.replace("18 march 2019", "15 july 2025")}, quoted
+
+
+def test_an_abbreviation_no_report_uses_is_searched_by_its_expansion(assistant):
+    """A report that writes "independent reviewing officers", never "IROs": when no passage has the user's words,
+    the passage found by their expansion must still come first, not below the passages the embedder finds for
+    the rest of the question (the expansion list alone counts for less, beside passages with the user's words)."""
+    from assistant.retrieval import Retriever
+
+    retriever = Retriever(assistant.index)
+    ids = [cid for cid in assistant.index.table().chunk_ids[:40]]
+    wanted, others = ids[0], ids[1:31]
+    retriever.keyword = lambda text, *a, **k: [(wanted, 9.0)] if "reviewing" in text else []
+    retriever.dense = lambda *a, **k: [(cid, 0.5) for cid in others]
+    hits = retriever.search("iros", "What does the latest report say about IROs?", Filters(), k=5,
+                            expansion_text="independent reviewing officers")
+    assert wanted in [h.chunk_id for h in hits]

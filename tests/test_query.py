@@ -253,3 +253,35 @@ def test_there_after_a_question_across_councils_means_the_council_named_before()
     assert u.filters.local_authority == ["Leeds"] and u.detected["inherited"]["local_authority"] == ["Leeds"]
     # Without a word pointing back, a new question after one across councils keeps no council.
     assert understand("What do inspectors say about care leavers?", COUNCILS, history=history).filters.local_authority == []
+
+
+@pytest.mark.parametrize("question", [
+    "Can a 23-year-old care leaver still ask for a personal adviser?",
+    "What is a reasonable caseload for an IRO?",
+    "What's the maximum timescale for a single assessment?",
+    "Are care leavers entitled to a setting-up-home allowance?",
+])
+def test_questions_about_what_is_allowed_or_required_lean_on_the_framework(question):
+    assert understand(question, COUNCILS).detected.get("normative")
+
+
+@pytest.mark.parametrize("question, phrase, equivalent", [
+    ("How often must a child in care's plan be reviewed?", "child in care", "looked after children"),
+    ("Where do care leavers' homes fall short?", "care leavers", "care leaver"),
+    ("How are UASC supported?", "uasc", "separated migrant children"),  # the 2026 reports' term
+])
+def test_a_glossary_phrase_is_found_in_its_possessive_and_newer_wordings(question, phrase, equivalent):
+    concept = next(c for c in understand(question, COUNCILS).concepts if c[0] == phrase)
+    assert equivalent in concept
+
+
+@pytest.mark.parametrize("question", ["And are their PLO letters any good?", "Are all children seen quickly?",
+                                      "Does every child have a plan?"])
+def test_any_all_and_every_before_other_words_keep_the_council(question):
+    u = understand(question, COUNCILS, history=["Are strategy meetings held on time in Kent?"])
+    assert u.filters.local_authority == ["Kent"]
+
+
+def test_across_councils_still_drops_it():
+    u = understand("And in any other council?", COUNCILS, history=["Are strategy meetings held on time in Kent?"])
+    assert u.filters.local_authority == []
