@@ -257,10 +257,16 @@ class Assistant:
             # about "the latest report" is about that one.
             latest = latest_per_council([d for d in self.index.reports() if d.local_authority in u.filters.local_authority])
             searched = u.filters.model_copy(update={"doc_id": [d.doc_id for d in latest.values()]})
+        newest = None
+        if spread > 1 and len(u.filters.local_authority) == 1:
+            # One council over the years: its newest report is what "how is X doing" is about, and the long
+            # 2013-17 reports must not crowd it out of the passages the answer leads with.
+            newest = {max((d for d in self.index.reports() if d.local_authority == u.filters.local_authority[0]),
+                          key=sort_date).doc_id}
         hits = retriever.search(u.search_text, u.dense_text, searched, k=s.answer_chunks, boost_areas=u.areas,
                                expansion_text=u.expansion_text,
                                boost_kind="framework" if u.detected.get("normative") else None,
-                               per_report=per_report)
+                               per_report=per_report, boost_docs=newest)
         if retriever.last_rerank_error:
             notices.append("The reranker could not run, so passages are in the order of the first search "
                            f"({retriever.last_rerank_error[:120]}).")

@@ -53,6 +53,8 @@ class Settings(BaseSettings):
     kind_boost: float = _knob(4.0, "Score factor for framework passages on 'must / should / how often' questions "
                                    "(gold set: 2 -> 4 raised framework R@5 0.57 -> 0.63, nothing else moved; 5 cost themes)")
     theme_per_report: int = _knob(2, "A question naming no council takes at most this many passages from one report")
+    newest_boost: float = _knob(1.0, "Score factor for the newest report's passages when one council is asked about "
+                                     "with no year (the answer spans its reports and leads with the newest)")
     area_boost: float = _knob(1.15, "Score factor for passages in the judgement area the question names "
                                     "(care leavers, help and protection...)")
     rerank_candidates: int = _knob(0, "Fused candidates the cross-encoder reorders (0 turns reranking off)")

@@ -120,10 +120,11 @@ class Retriever:
     def search(
         self, keyword_text: str, dense_text: str, filters: Filters, k: int = 10,
         boost_areas: list[str] | None = None, expansion_text: str = "", boost_kind: str | None = None,
-        per_report: int | None = None,
+        per_report: int | None = None, boost_docs: set[str] | None = None,
     ) -> list[Hit]:
         """The k best fused hits. `per_report` caps how many come from one report, so a question across
-        councils hears from many of them (framework documents are not capped)."""
+        councils hears from many of them (framework documents are not capped); passages of `boost_docs` count
+        `newest_boost` times more."""
         s = self.settings
         allowed = self.allowed_docs(filters)
         if allowed is not None and not allowed:
@@ -159,6 +160,8 @@ class Retriever:
                 hit.score *= s.area_boost
             if boost_kind and kinds.get(row["doc_id"]) == boost_kind:
                 hit.score *= s.kind_boost
+            if boost_docs and row["doc_id"] in boost_docs:
+                hit.score *= s.newest_boost
             hit.row = row
             out.append(hit)
         out.sort(key=lambda h: -h.score)
