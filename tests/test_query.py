@@ -269,6 +269,8 @@ def test_questions_about_what_is_allowed_or_required_lean_on_the_framework(quest
     ("How often must a child in care's plan be reviewed?", "child in care", "looked after children"),
     ("Where do care leavers' homes fall short?", "care leavers", "care leaver"),
     ("How are UASC supported?", "uasc", "separated migrant children"),  # the 2026 reports' term
+    ("Are family and friends carers approved quickly?", "family and friends carers", "kinship carers"),
+    ("Are return home interviews done well?", "return home interviews", "return conversations"),
 ])
 def test_a_glossary_phrase_is_found_in_its_possessive_and_newer_wordings(question, phrase, equivalent):
     concept = next(c for c in understand(question, COUNCILS).concepts if c[0] == phrase)
