@@ -258,7 +258,7 @@ class Assistant:
             latest = latest_per_council([d for d in self.index.reports() if d.local_authority in u.filters.local_authority])
             searched = u.filters.model_copy(update={"doc_id": [d.doc_id for d in latest.values()]})
         newest = None
-        if spread > 1 and len(u.filters.local_authority) == 1:
+        if s.newest_boost != 1.0 and spread > 1 and len(u.filters.local_authority) == 1:
             # One council over the years: its newest report is what "how is X doing" is about, and the long
             # 2013-17 reports must not crowd it out of the passages the answer leads with.
             newest = {max((d for d in self.index.reports() if d.local_authority == u.filters.local_authority[0]),
