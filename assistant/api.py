@@ -261,8 +261,8 @@ class Assistant:
         if s.newest_boost != 1.0 and spread > 1 and len(u.filters.local_authority) == 1:
             # One council over the years: its newest report is what "how is X doing" is about, and the long
             # 2013-17 reports must not crowd it out of the passages the answer leads with.
-            newest = {max((d for d in self.index.reports() if d.local_authority == u.filters.local_authority[0]),
-                          key=sort_date).doc_id}
+            theirs = [d for d in self.index.reports() if (d.local_authority or "").casefold() == u.filters.local_authority[0].casefold()]
+            newest = {max(theirs, key=sort_date).doc_id} if theirs else None
         hits = retriever.search(u.search_text, u.dense_text, searched, k=s.answer_chunks, boost_areas=u.areas,
                                expansion_text=u.expansion_text,
                                boost_kind="framework" if u.detected.get("normative") else None,

@@ -85,12 +85,12 @@ DOCUMENT_TITLES = {
 
 # Questions about what must or should happen are usually answered by the statutory guidance.
 NORMATIVE = re.compile(
-    r"\b(?:must|should|have to|has to|required?|requirements?|statutory|duty|duties|regulations?|guidance|legal(?:ly)?|law|"
-    r"how (?:often|soon|long|quickly|many|old)|within how|what does the (?:law|guidance)|what age|up to (?:the )?age|"
-    r"entitled|eligib\w+|allowed|permitted|appeal\w*|deadlines?|time ?limits?|timescales?|reasonable|maximum|minimum|"
-    r"unannounced|in advance|qualifications?|counts? as)\b"
-    # "Can a care leaver ...?", "May the council ...?": asking what is permitted.
-    r"|^\W*(?:can|may)\s+(?:a|an|the|they|i|we|you|ofsted|schools?|councils?|local authorit\w+|parents?|carers?|providers?)\b",
+    r"\b(?:must|should|have to|has to|required?|requirements?|statutory|duty|duties|regulations?|guidance|legally|law|"
+    r"how (?:often|soon|long|quickly|many)|within how|what does the (?:law|guidance)|what age|up to (?:the )?age|"
+    r"entitled|eligib\w+|allowed|permitted|appeal against|deadlines?|time ?limits?|timescales?|"
+    r"what(?:'s| is) a reasonable|maximum|unannounced|told in advance|qualifications?|count as|counts as)\b"
+    # "Can a care leaver ...?", "May the council ...?": asking what is permitted (not "Can you show me ...?").
+    r"|^\W*(?:can|may)\s+(?:a|an|the|ofsted|schools?|councils?|local authorit\w+|parents?|carers?|providers?)\b",
     re.I)
 
 # Questions about places outside England: the indexed reports are of English councils only.
@@ -145,7 +145,7 @@ def evaluative_tone(text: str) -> tuple[str | None, str]:
 # are about the council asked about.
 _ACROSS_COUNCILS = re.compile(
     r"\b(?:other|elsewhere|nationally|across|england|country)\b"
-    r"|\b(?:councils|local authorities|authorities|las)\b|\b(?:a|each|any|every|all) (?:other )?(?:council|local authority|areas?)\b",
+    r"|\b(?:councils|local authorities|authorities|las)\b|\b(?:a|each|any|every) (?:other )?(?:council|local authority)\b",
     re.I)
 # Words that point back at a council named before ("What did they say about care leavers there?").
 _POINTS_BACK = re.compile(r"\b(?:there|that council|they|them|those|this council)\b", re.I)
@@ -153,7 +153,9 @@ _FOLLOWUP = re.compile(r"^\s*(?:and|what about|how about|and what about|same for
                        + _POINTS_BACK.pattern, re.I)
 _YEAR = re.compile(r"\b(19[89]\d|20\d\d)\b")
 # "What does the latest report say about IROs there?": the council's newest report, not all of them.
-_LATEST = re.compile(r"\b(?:latest|most recent|newest|current|last) (?:report|inspection|ilacs|judgement inspection)\b", re.I)
+_LATEST = re.compile(r"\b(?:latest|most recent|newest)(?: ofsted)? (?:report|inspection|ilacs|judgement inspection)\b", re.I)
+# "How has Kent improved since its latest inspection?" compares reports: it keeps them all.
+_COMPARES_REPORTS = re.compile(r"\b(?:since|previous|earlier|before|compared?|than|improved|changed)\b", re.I)
 _PLACE_CANDIDATE = re.compile(
     r"\b(?:in|at|for|of|from|about)\s+((?:[A-Z][a-z]+(?:[- ](?:upon|on|and|under|le|[A-Z][a-z]+))*))"
     r"|\b((?:[A-Z][a-z]+\s)*[A-Z][a-z]+)\s+(?:City |County |Borough )?Council\b"
@@ -380,7 +382,7 @@ def understand(
             detected["inherited_topic"] = True
 
     unknown = [] if las else _unknown_places(question, councils)
-    if not years and _LATEST.search(question):
+    if not years and _LATEST.search(question) and not _COMPARES_REPORTS.search(question):
         detected["latest"] = True
     if not las and not explicit.kind and NORMATIVE.search(question):
         detected["normative"] = True

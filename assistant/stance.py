@@ -99,7 +99,7 @@ def classify(sentence: str, section: str | None = None) -> Stance:
     if _IMPROVEMENT.search(text):
         return "improvement"
     point = _point(text)
-    if _VERDICT.search(point):
+    if _VERDICT.search(point) and not _LIMITED.search(point):
         return "strength"
     weak, strong = _score(point)
     if weak == strong == 0 and point is not text:
@@ -131,6 +131,8 @@ def _point(text: str) -> str:
 # words judges its subject, whatever words describe the children the subject is about.
 _VERDICT = re.compile(r"\b(?:is|are|has been|have been)\s+(?:very |highly |consistently |particularly |generally |now |"
                       r"mostly |increasingly )?(?:effective|good|strong|robust|thorough|outstanding|excellent)\W*$", re.I)
+# ... unless the verdict is denied or limited: "Not all work ... is effective", "Few assessments are thorough".
+_LIMITED = re.compile(r"\b(?:not|no|never|nor|neither|few|only|minority|whether|unclear|less|little)\b|n't\b", re.I)
 
 
 # A shortfall dealt with is a strength: "reduces drift and delay", "without delay", "acted to address weaknesses".

@@ -287,3 +287,23 @@ def test_any_all_and_every_before_other_words_keep_the_council(question):
 def test_across_councils_still_drops_it():
     u = understand("And in any other council?", COUNCILS, history=["Are strategy meetings held on time in Kent?"])
     assert u.filters.local_authority == []
+
+
+@pytest.mark.parametrize("question", [
+    "Can you show me examples of good practice with care leavers?",  # a polite request, not a rule
+    "Which councils plan strategy meetings in advance?",
+    "How well do councils support care leavers?",
+])
+def test_ordinary_questions_are_not_read_as_rule_questions(question):
+    assert not understand(question, COUNCILS).detected.get("normative")
+
+
+def test_the_latest_report_unless_the_question_compares_reports():
+    assert understand("What does the most recent Ofsted inspection say about Kent's front door?", COUNCILS).detected.get("latest")
+    assert not understand("How has Kent improved since its latest inspection?", COUNCILS).detected.get("latest")
+    assert not understand("What did the last inspection find about Kent's front door?", COUNCILS).detected.get("latest")
+
+
+def test_areas_of_practice_are_not_other_councils():
+    u = understand("Is there any area where they struggle?", COUNCILS, history=["How is the front door in Kent?"])
+    assert u.filters.local_authority == ["Kent"]

@@ -16,6 +16,10 @@ LABELS = Path(__file__).resolve().parents[1] / "eval" / "stance" / "labels.jsonl
     # The point is the clause a sentence ends on.
     ("Although caseloads have reduced, they remain too high for some social workers.", "weakness"),
     ("Work with children who are vulnerable to exploitation or at risk of going missing is effective.", "strength"),
+    # ... unless the verdict is denied or limited.
+    ("Not all work with children at risk is effective.", "weakness"),
+    ("Few assessments are thorough.", "weakness"),
+    ("Managers do not know whether the work is effective.", "weakness"),
     # A shortfall named in other words than "not" or "too".
     ("High staff turnover hampers the service's ability to build relationships with families.", "weakness"),
     ("Frequent changes of manager are hindering progress in the assessment teams.", "weakness"),
