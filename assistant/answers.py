@@ -54,12 +54,16 @@ def worded_concepts(u: Understanding) -> list[tuple[str, set[str], bool]]:
     out: list[tuple[str, set[str], bool]] = []
     seen: list[set[str]] = []
     for concept in u.concepts:
-        phrases = {" ".join(stems(t)) for t in concept}
-        phrases.discard("")
+        phrases = concept_phrases(concept)
         if phrases and phrases not in seen:
             seen.append(phrases)
             out.append((concept[0], phrases, len(concept) > 1))
     return out
+
+
+def concept_phrases(concept: list[str]) -> set[str]:
+    """A concept's wordings as stemmed phrases, the form match_concepts looks for."""
+    return {" ".join(stems(t)) for t in concept} - {""}
 
 
 def match_concepts(text: str, wanted: list[set[str]]) -> frozenset:
@@ -356,7 +360,7 @@ def answered_topic(u: Understanding, texts: list[str]) -> Understanding:
     topic = topic_concepts(u)
     if len(topic) < 2 or not texts:
         return u
-    wanted = [{" ".join(stems(t)) for t in c} - {""} for c in topic]
+    wanted = [concept_phrases(c) for c in topic]
     best = max((match_concepts(t, wanted) for t in texts), key=len)
     if not best or len(best) == len(topic):
         return u

@@ -25,7 +25,7 @@ from assistant.domain import AREAS, STRONG_GRADES, WEAK_GRADES, in_years, latest
 from assistant.facts import answer_fact, grade_citation, wants_fact
 from assistant.followups import suggest
 from assistant.index import Index
-from assistant.models import Answer, Filters, Message
+from assistant.models import Answer, DocumentInfo, Filters, Message
 from assistant.query import DOCUMENT_TITLES, CouncilMatcher, Understanding, understand
 from assistant.retrieval import Retriever
 from assistant.text import stem, stems, words
@@ -261,8 +261,7 @@ class Assistant:
         if s.newest_boost != 1.0 and spread > 1 and len(u.filters.local_authority) == 1:
             # One council over the years: its newest report is what "how is X doing" is about, and the long
             # 2013-17 reports must not crowd it out of the passages the answer leads with.
-            theirs = [d for d in self.index.reports() if (d.local_authority or "").casefold() == u.filters.local_authority[0].casefold()]
-            newest = {max(theirs, key=sort_date).doc_id} if theirs else None
+            newest = {d.doc_id for d in latest_per_council(self._reports_of(u.filters.local_authority[0])).values()} or None
         hits = retriever.search(u.search_text, u.dense_text, searched, k=s.answer_chunks, boost_areas=u.areas,
                                expansion_text=u.expansion_text,
                                boost_kind="framework" if u.detected.get("normative") else None,
@@ -311,8 +310,12 @@ class Assistant:
         f = u.filters
         if len(f.local_authority) != 1 or f.year_from or f.year_to or f.doc_id or f.kind == "framework":
             return 0
-        la = f.local_authority[0].casefold()
-        return sum(1 for d in self.index.reports() if (d.local_authority or "").casefold() == la)
+        return len(self._reports_of(f.local_authority[0]))
+
+    def _reports_of(self, council: str) -> list[DocumentInfo]:
+        """The council's indexed reports (its name matched regardless of case)."""
+        la = council.casefold()
+        return [d for d in self.index.reports() if (d.local_authority or "").casefold() == la]
 
     def _wanted_stance(self, u: Understanding) -> str | None:
         """The stance the question asks for: its evaluative words, or for "why was X judged ..." the grade's."""
