@@ -190,6 +190,11 @@ def concept_weights(index: Index, wanted: list[set[str]]) -> list[float]:
     return weights
 
 
+def best_matched(hits: list[Hit], n: int = 5) -> list[Hit]:
+    """The n passages that match the question best, whatever order the answer shows them in."""
+    return sorted(hits, key=lambda h: -h.match_score)[:n]
+
+
 def evidence_strength(index: Index, hits: list[Hit], chosen: list[Candidate], u: Understanding,
                       ignore: frozenset[str] = frozenset()) -> dict:
     """Signals for the refusal decision: how much of the question's (idf-weighted) meaning the best
@@ -201,10 +206,11 @@ def evidence_strength(index: Index, hits: list[Hit], chosen: list[Candidate], u:
     total = sum(weights) or 1.0
     best_sentence = max((sum(weights[i] for i in c.matched) for c in chosen), default=0.0) / total
     best_chunk = 0.0
-    for hit in hits[:5]:
+    best = best_matched(hits)
+    for hit in best:
         matched = match_concepts(hit.row["context"] + " " + hit.row["text"], wanted)
         best_chunk = max(best_chunk, sum(weights[i] for i in matched) / total)
-    dense = max((h.dense_score for h in hits[:5]), default=0.0)
+    dense = max((h.dense_score for h in best), default=0.0)
     cosine = 1 + math.log(dense) if dense > 0 else 0.0
     return {"sentence_coverage": round(best_sentence, 4), "chunk_coverage": round(best_chunk, 4),
             "dense_cosine": round(cosine, 4), "concepts": len(wanted)}
@@ -221,7 +227,7 @@ def topic_found(index: Index, hits: list[Hit], u: Understanding, absent: list[st
     terms = [i for i, (word, _, glossed) in enumerate(worded) if glossed and word not in absent]
     if not terms:
         return False
-    return any(set(terms) <= match_concepts(h.row["context"] + " " + h.row["text"], wanted) for h in hits[:5])
+    return any(set(terms) <= match_concepts(h.row["context"] + " " + h.row["text"], wanted) for h in best_matched(hits))
 
 
 def build_citations(index: Index, chosen: list[Candidate]) -> list[tuple[Candidate, Citation]]:

@@ -228,10 +228,11 @@ class Assistant:
         picked = [Picked(cit, cand.doc, cand.hit.row, cand.score, stance_of(cand.hit.row, cand.doc, cit.quote))
                   for cand, cit in verified]
         plan = plan or plan_for(u, {p.doc.kind for p in picked})
+        asked = u
         u = answered_topic(u, [(p.row.get("context") or "") + " " + p.row["text"] for p in picked])
         discussing = (reports_discussing(self.index, u, retriever)
                       if retriever is not None and plan in ("theme", "good_practice") else None)
-        made = compose(Evidence(self.index, u, picked, plan, discussing),
+        made = compose(Evidence(self.index, u, picked, plan, discussing, asked),
                        lambda doc, area: grade_citation(self.index, doc, area), suggest)
         ans = self._answer(u.question, plain_text(made.blocks), False, made.citations, u.filters, started, notices)
         ans.blocks, ans.plan = made.blocks, plan
@@ -265,7 +266,7 @@ class Assistant:
         hits = retriever.search(u.search_text, u.dense_text, searched, k=s.answer_chunks, boost_areas=u.areas,
                                expansion_text=u.expansion_text,
                                boost_kind="framework" if u.detected.get("normative") else None,
-                               per_report=per_report, boost_docs=newest)
+                               per_report=per_report, boost_docs=newest, boost_timing=bool(u.detected.get("timing")))
         if retriever.last_rerank_error:
             notices.append("The reranker could not run, so passages are in the order of the first search "
                            f"({retriever.last_rerank_error[:120]}).")

@@ -24,7 +24,7 @@ from assistant.domain import (
     report_year,
     sort_date,
 )
-from assistant.answers import match_concepts, opening_sentence, topic_wanted
+from assistant.answers import concept_weights, match_concepts, opening_sentence, topic_wanted
 from assistant.index import Index
 from assistant.models import Citation, DocumentInfo, FollowUps, Lead, Quote, QuoteGroup, Row, Sentence, Table
 from assistant.query import Understanding, topic_concepts
@@ -103,6 +103,9 @@ class Evidence:
     picked: list[Picked]
     plan: str
     discussing: tuple[int, int] | None = None  # (reports that discuss the topic, reports in scope)
+    # The question as asked, before `u` was narrowed to the concepts one quoted passage names (for counts and the
+    # topic's wording): the lead quote answers all of it ("LADO ... allegations against staff", not just "staff").
+    asked: Understanding | None = None
 
 
 @dataclass
@@ -411,12 +414,34 @@ def _stance_order(plan: str, grade: str | None, tone: str | None) -> list[str]:
     return ["strength", "weakness", "improvement", "neutral"]
 
 
-def _telling(ev: Evidence) -> list[set[str]]:
-    return topic_wanted(ev.index, ev.u)
+@dataclass
+class Telling:
+    """What a lead quote must speak to: the question's telling concepts (stemmed phrases) with their idf, and
+    whether the question asks what to do ("what did Ofsted recommend ...?"), when an item to improve may lead."""
+    concepts: list[set[str]]
+    weights: list[float]
+    actions: bool
+
+    def weight(self, text: str) -> float:
+        return sum(self.weights[i] for i in match_concepts(text, self.concepts))
+
+
+# "What did Ofsted recommend ...", "what should Leeds improve", "what needs to change": the report's list of what
+# to improve answers these; other questions are answered by findings.
+_ASKS_FOR_ACTIONS = re.compile(r"\brecommend\w*|\bimprove\b|\bimprovements?\b|\bnext steps\b|\bneeds? to (?:do|change)\b|"
+                               r"\bwhat (?:should|must)\b", re.I)
+
+
+def _telling(ev: Evidence) -> Telling:
+    concepts = topic_wanted(ev.index, ev.asked or ev.u)
+    # A practitioners' term (one with glossary wordings: "s20", "LADO") counts double: the question's everyday
+    # word can be rarer ("misuse" in "did Stoke misuse section 20?") and matches another sense ("drug misuse").
+    weights = [w * (2.0 if len(c) > 1 else 1.0) for c, w in zip(concepts, concept_weights(ev.index, concepts))]
+    return Telling(concepts, weights, bool(_ASKS_FOR_ACTIONS.search(ev.u.question)))
 
 
 def _best(pool: list[Picked], stance: str | None = None, whole_only: bool = False,
-          telling: list[set[str]] | None = None) -> Picked | None:
+          telling: Telling | None = None) -> Picked | None:
     """The quote a lead gives: of the wanted stance when there is one, a whole sentence when there is one
     (a list item such as "The quality of plans (outcome 3, national framework)" cannot end a lead).
     `whole_only`: None rather than a fragment, for a lead that has a sentence of its own to stand on."""
@@ -427,9 +452,17 @@ def _best(pool: list[Picked], stance: str | None = None, whole_only: bool = Fals
     whole = [p for p in matching if _WHOLE.search(p.cit.quote)]
     if not whole and whole_only:
         return None
-    if telling:
-        # The quote that names the most of the question's telling concepts ("IRO caseloads": both), then the best scored.
-        return max(whole or matching, key=lambda p: (len(match_concepts(p.cit.quote, telling)), p.score))
+    if telling and telling.concepts:
+        # The quote naming the most telling of the question's concepts (by idf: "LADO" before "staff"); a finding
+        # before an item of "what needs to improve", unless the question asks what to do (then the item first):
+        # the items name work to do ("The arrangements to identify, track and respond to children missing
+        # education."), not what inspectors found; then the best scored.
+        def key(p: Picked) -> tuple:
+            weight = telling.weight(p.cit.quote)
+            if p.stance == "improvement" and not telling.actions:
+                weight /= 2  # it names the topic but says nothing inspectors found about it
+            return round(weight, 6), (p.stance == "improvement") == telling.actions, p.score
+        return max(whole or matching, key=key)
     return max(whole or matching, key=lambda p: p.score)
 
 

@@ -61,7 +61,10 @@ whose how when where why that this these those there their they them it its as a
 all some most more less much many can could should would will shall may might must have has had not no yes said say
 says tell me us our we you your i my inspectors inspector inspection inspections report reports ofsted council
 councils local authority authorities la las did about describe described judged rated graded say said find found
-show give list like look looks happen happened after against latest newest recent""".split())
+show give list like look looks happen happened after against latest newest recent
+done doing properly decent decently job""".split())
+# "done", "doing", "properly", "decent", "job": how people ask for a verdict ("are RHIs being done properly?"),
+# about no topic; as concepts they halved the evidence coverage of well-matched questions and refused them.
 
 # Names people use for the framework documents -> a word of the file or title that identifies it.
 DOCUMENT_NAMES = {
@@ -83,6 +86,9 @@ DOCUMENT_TITLES = {
     "social work act": "the Children and Social Work Act 2017",
 }
 
+# "How often / how soon / how quickly ..." asks for a time limit or a frequency: a passage stating one answers it.
+TIMING = re.compile(r"\bhow (?:often|soon|quickly|long|frequently)\b|\bwithin how\b|\bdeadlines?\b|\btime ?limits?\b|"
+                    r"\btimescales?\b|\bby when\b|\bwhen (?:must|should|do|does)\b", re.I)
 # Questions about what must or should happen are usually answered by the statutory guidance.
 NORMATIVE = re.compile(
     r"\b(?:must|should|have to|has to|required?|requirements?|statutory|duty|duties|regulations?|guidance|legally|law|"
@@ -239,6 +245,18 @@ def find_concepts(text: str, glossary: list[list[str]]) -> list[list[str]]:
     return concepts
 
 
+def spelled_out(text: str, concepts: list[list[str]]) -> str:
+    """The text with each abbreviation the question used written out ("RHIs" -> "return home interviews"):
+    the embedder knows the words, not the practitioners' shorthand (Southwark's "are RHIs being done properly"
+    was 0.32 from its report's "Return home interviews are not being used consistently")."""
+    for concept in concepts:
+        short, long = concept[0], next((t for t in concept[1:] if " " in t), None)
+        if long is None or " " in short or len(short) > 5:
+            continue
+        text = re.sub(rf"(?<![\w-]){re.escape(short)}s?(?![\w-])", long, text, flags=re.I)
+    return text
+
+
 class CouncilMatcher:
     """Recognises the councils of the index in free text, including common short forms."""
 
@@ -386,6 +404,8 @@ def understand(
         detected["latest"] = True
     if not las and not explicit.kind and NORMATIVE.search(question):
         detected["normative"] = True
+    if TIMING.search(question):
+        detected["timing"] = True
     remit = next((what for what, pattern in OUTSIDE_REMIT.items() if pattern.search(question)), None)
     if remit:
         detected["outside_remit"] = remit
@@ -431,7 +451,7 @@ def understand(
     search_text = topic
     expansion_text = " ".join(expansions)
     # The embedder reads the question without the council and year, which the filters already enforce.
-    dense_text = " ".join(_YEAR.sub(" ", stripped).split())
+    dense_text = " ".join(spelled_out(_YEAR.sub(" ", stripped), concepts).split())
     if detected.get("inherited_topic"):
         dense_text = f"{topic} {dense_text}"
     return Understanding(

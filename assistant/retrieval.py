@@ -18,6 +18,7 @@ from assistant.index import Index
 from assistant.keyword import bm25_text
 from assistant.models import Filters
 from assistant.reranking import blend, cross_encoder
+from assistant.text import TIME_LIMIT
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +33,13 @@ class Hit:
     dense_score: float = 0.0
     rerank_score: float | None = None
     row: dict = field(default_factory=dict)
+    # The factor `score` carries only to order an answer's passages (the newest report's first): the refusal
+    # gate judges how well the passages match the question without it.
+    order_boost: float = 1.0
+
+    @property
+    def match_score(self) -> float:
+        return self.score / self.order_boost
 
 
 class Retriever:
@@ -120,11 +128,11 @@ class Retriever:
     def search(
         self, keyword_text: str, dense_text: str, filters: Filters, k: int = 10,
         boost_areas: list[str] | None = None, expansion_text: str = "", boost_kind: str | None = None,
-        per_report: int | None = None, boost_docs: set[str] | None = None,
+        per_report: int | None = None, boost_docs: set[str] | None = None, boost_timing: bool = False,
     ) -> list[Hit]:
         """The k best fused hits. `per_report` caps how many come from one report, so a question across
         councils hears from many of them (framework documents are not capped); passages of `boost_docs` count
-        `newest_boost` times more."""
+        `newest_boost` times more; with `boost_timing`, passages stating a time limit count `timing_boost` times more."""
         s = self.settings
         allowed = self.allowed_docs(filters)
         if allowed is not None and not allowed:
@@ -160,8 +168,11 @@ class Retriever:
                 hit.score *= s.area_boost
             if boost_kind and kinds.get(row["doc_id"]) == boost_kind:
                 hit.score *= s.kind_boost
+            if boost_timing and TIME_LIMIT.search(row["text"]):
+                hit.score *= s.timing_boost
             if boost_docs and row["doc_id"] in boost_docs:
                 hit.score *= s.newest_boost
+                hit.order_boost = s.newest_boost
             hit.row = row
             out.append(hit)
         out.sort(key=lambda h: -h.score)

@@ -16,6 +16,16 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+# --------------------------------------------------------------------------- time limits
+
+# A time limit or a frequency stated in a passage: "within five working days", "no more than six months",
+# "at least once a month", "annually", "every 12 weeks".
+_NUMBER_WORD = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|twenty-one|24|48|72)"
+TIME_LIMIT = re.compile(
+    rf"\b{_NUMBER_WORD}[- ](?:working[- ])?(?:days?|weeks?|months?|years?|hours?)\b|\b(?:annually|monthly|weekly|"
+    r"fortnightly|once an? (?:day|week|month|year|term))\b|\bevery (?:\w+ )?(?:days?|weeks?|months?|years?)\b", re.I)
+
+
 # --------------------------------------------------------------------------- characters
 
 BULLET = "•"

@@ -318,3 +318,22 @@ def test_an_abbreviation_no_report_uses_is_searched_by_its_expansion(assistant):
     hits = retriever.search("iros", "What does the latest report say about IROs?", Filters(), k=5,
                             expansion_text="independent reviewing officers")
     assert wanted in [h.chunk_id for h in hits]
+
+
+def test_a_time_limit_question_puts_the_passage_stating_one_first(assistant):
+    """ "How soon must ...?": of two passages found alike, the one stating a time limit ("within 15 working days")
+    comes first; without the question's timing, the order of the search stands."""
+    from assistant.retrieval import Retriever
+    from assistant.text import TIME_LIMIT
+
+    ids = assistant.index.table().chunk_ids
+    rows = assistant.index.store.chunks_by_id(ids)
+    timed = next(cid for cid in ids if TIME_LIMIT.search(rows[cid]["text"]))
+    untimed = next(cid for cid in ids if not TIME_LIMIT.search(rows[cid]["text"]))
+    retriever = Retriever(assistant.index)
+    retriever.keyword = lambda text, *a, **k: [(untimed, 9.0), (timed, 8.0)]
+    retriever.dense = lambda *a, **k: []
+    plain = retriever.search("review", "review", Filters(), k=2)
+    timing = retriever.search("review", "review", Filters(), k=2, boost_timing=True)
+    assert [h.chunk_id for h in plain] == [untimed, timed]
+    assert [h.chunk_id for h in timing] == [timed, untimed]

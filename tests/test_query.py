@@ -307,3 +307,39 @@ def test_the_latest_report_unless_the_question_compares_reports():
 def test_areas_of_practice_are_not_other_councils():
     u = understand("Is there any area where they struggle?", COUNCILS, history=["How is the front door in Kent?"])
     assert u.filters.local_authority == ["Kent"]
+
+
+@pytest.mark.parametrize("question, spelled", [
+    ("Are RHIs being done properly in Kent?", "return home interview"),
+    ("How well does Kent support UASC?", "unaccompanied asylum-seeking children"),
+    ("What does the LADO do in Leeds?", "local authority designated officer"),
+])
+def test_the_embedder_reads_an_abbreviation_written_out(question, spelled):
+    # all-MiniLM knows the words, not the shorthand: "RHIs" was 0.32 from "Return home interviews are not ...".
+    dense = understand(question, COUNCILS).dense_text.lower()
+    assert spelled in dense and "kent" not in dense and "leeds" not in dense
+
+
+def test_a_word_that_only_contains_an_abbreviation_is_not_written_out():
+    assert understand("What is the laced policy in Kent?", COUNCILS).dense_text.startswith("What is the laced policy")
+
+
+@pytest.mark.parametrize("question", [
+    "Are RHIs being done properly in Kent?",
+    "Is Kent's LADO doing a decent job with allegations?",
+])
+def test_words_asking_for_a_verdict_are_no_part_of_the_topic(question):
+    # As concepts they halved the share of the question a well-matched passage covers, and refused it.
+    words = {c[0] for c in understand(question, COUNCILS).concepts}
+    assert not words & {"done", "doing", "properly", "decent", "job"}, words
+
+
+@pytest.mark.parametrize("question, timing", [
+    ("How often must a child in care's plan be reviewed by an IRO?", True),
+    ("How quickly are contacts dealt with at Kent's front door?", True),
+    ("When must the core group meet?", True),
+    ("What did inspectors say about supervision in Kent?", False),
+    ("When was Leeds last inspected?", False),
+])
+def test_questions_asking_for_a_time_limit_are_recognised(question, timing):
+    assert bool(understand(question, COUNCILS).detected.get("timing")) is timing

@@ -43,3 +43,14 @@ def test_near_duplicates():
 def test_the_two_normal_forms():
     assert normalise_for_match("“front door” – MASH\u00ad") == '"front door" - MASH'
     assert normalise_for_scoring("Multi-\nagency  “work”") == 'multi-agency "work"'
+
+
+def test_time_limits_and_frequencies_are_recognised_in_passages():
+    from assistant.text import TIME_LIMIT
+
+    for text in ("It should do so within five working days of becoming aware.", "at least once a month",
+                 "review filtering and monitoring provision at least annually", "no more than six months after",
+                 "meet within 10 working days", "every six weeks"):
+        assert TIME_LIMIT.search(text), text
+    for text in ("Leaders have worked hard this year.", "Children are seen regularly.", "In 2019 the council"):
+        assert not TIME_LIMIT.search(text), text

@@ -14,6 +14,12 @@ _NUMBERED = re.compile(r"^(\d{1,3})\.\s+(?=\S)")
 _TERMINAL = re.compile(r"[.;,]$")
 _SENTENCE_END = re.compile(r"[.;:?!)”’\"']$")
 _HEADING_MAX = 110
+# ILACS judgement headings: "The experiences and progress of children in care: good", "The impact of leaders on
+# social work practice with children and families: requires improvement to be good".
+_JUDGEMENT_START = re.compile(r"^\s*(?:the experiences and progress of|the impact of leaders)\b", re.I)
+_JUDGEMENT_HEADING = re.compile(
+    r"^\s*(?:the experiences and progress of|the impact of leaders)\b[^.:;]{0,120}:?\s*"
+    r"(?:requires improvement(?: to be good)?|good|outstanding|inadequate)\.?\s*$", re.I)
 DEFAULT_SECTION = "Summary"
 
 
@@ -63,11 +69,14 @@ def iter_lines(pages: list[str]) -> list[Line | None]:
     return out
 
 
-_DANGLING = {"of", "and", "the", "to", "in", "for", "with", "a", "an", "or", "by", "on", "at", "as", "that", "their", "is", "are", "be"}
+_DANGLING = {"of", "and", "the", "to", "in", "for", "with", "a", "an", "or", "by", "on", "at", "as", "that", "their", "is", "are",
+             "be", "from", "into", "about", "within", "without", "between", "through", "towards", "than", "who", "which"}
+# A quoted sentence ("Another said, 'Thank you ... a great job!'") is text, not a heading.
+_QUOTED_SENTENCE = re.compile(r"[.!?,;][\"'’”]$")
 
 
 def _is_heading_text(text: str, continuation: bool = False) -> bool:
-    if not text or len(text) > _HEADING_MAX or _TERMINAL.search(text):
+    if not text or len(text) > _HEADING_MAX or _TERMINAL.search(text) or _QUOTED_SENTENCE.search(text):
         return False
     if text.endswith(":") and len(text) > 60:
         return False  # a sentence introducing a list, not a heading: its words must stay in the chunks
@@ -97,7 +106,12 @@ def parse_blocks(pages: list[str], area_for_heading=None) -> list[Block]:
     def heading_run(i: int) -> int:
         """How many lines starting at i form a heading (0 when they do not)."""
         first = lines[i]
-        if first is None or not _is_heading_text(first.text):
+        if first is None:
+            return 0
+        judged = judgement_run(i)
+        if judged:
+            return judged
+        if not _is_heading_text(first.text):
             return 0
         run = 1
         # Headings wrap onto a second line ("...need help and" / "protection is: inadequate").
@@ -116,8 +130,30 @@ def parse_blocks(pages: list[str], area_for_heading=None) -> list[Block]:
         # A heading stands alone: what follows is a blank, a numbered paragraph, a bullet or a new page's text.
         if after is None or _NUMBERED.match(after.text) or after.text.startswith(BULLET):
             return run
-        if run == 1 and len(first.text) < 70 and not _SENTENCE_END.search(first.text) and not after.text[:1].islower():
+        # A short line followed by text is a heading only when it is short in words too: a sentence's first line
+        # ("This decoupling has enabled the recruitment and introduction of a new") is not.
+        if (run == 1 and len(first.text) < 70 and len(first.text.split()) <= 10 and not _SENTENCE_END.search(first.text)
+                and not after.text[:1].islower()):
             return 1
+        return 0
+
+    def judgement_run(i: int) -> int:
+        """A report's judgement heading wrapped before or inside its grade ("... help and protection:" /
+        "requires improvement to be good."): the generic rules take a long line ending in ":" for a sentence
+        introducing a list, and a line ending in "." for text, and missed it in 14 reports, whose paragraphs
+        then fell under "What needs to improve?"."""
+        if area_for_heading is None or not _JUDGEMENT_START.match(lines[i].text):
+            return 0
+        for run in (1, 2, 3):
+            run_lines = lines[i:i + run]
+            if len(run_lines) < run or any(l is None for l in run_lines):
+                return 0
+            joined = " ".join(l.text.strip() for l in run_lines)
+            if _JUDGEMENT_HEADING.match(joined) and area_for_heading(joined.rstrip(".")):
+                # Only a section's heading: its first numbered paragraph follows. The cover page's judgement
+                # table has the same words, followed by the next row or the summary.
+                following = next((l for l in lines[i + run:i + run + 3] if l is not None), None)
+                return run if following is not None and _NUMBERED.match(following.text) else 0
         return 0
 
     i = 0
@@ -156,7 +192,8 @@ def parse_blocks(pages: list[str], area_for_heading=None) -> list[Block]:
                 i += 1
                 continue
         starts_block = current is None or (current.lines and _SENTENCE_END.search(current.lines[-1].text))
-        if starts_block:
+        # A judgement heading starts a section even after a list item that lacks its full stop.
+        if starts_block or judgement_run(i):
             run = heading_run(i)
             if run:
                 close()

@@ -1,0 +1,107 @@
+"""Report structure (assistant/documents/structure.py): judgement headings in the layouts the corpus really has,
+and sentence lines that must stay text. Each page is the shape pypdf gives one of the named reports."""
+from __future__ import annotations
+
+from assistant.documents.reports import area_for_heading
+from assistant.documents.structure import parse_blocks
+
+# The "what needs to improve" list, then a judgement heading wrapped before its grade (Cumberland 2024, and
+# Gateshead, Manchester, Sunderland, Sefton, Reading, Kensington and Chelsea, Medway): 14 reports' paragraphs
+# fell under "What needs to improve?" and were labelled as items to improve.
+WRAPPED_BEFORE_GRADE = """What needs to improve?
+\u2022 The response to children who are privately fostered.
+\u2022 The timeliness and quality of return home interviews.
+The experiences and progress of children who need help and protection:
+requires improvement to be good
+1. Most children and families benefit from thorough and robust screening at the
+front door by skilled workers.
+2. Children who are identified as living in private fostering arrangements do not
+always receive a consistently effective response."""
+
+# The heading wrapped inside its area and ending in a full stop (Cheshire East 2020, Stockton-on-Tees 2019).
+WRAPPED_WITH_FULL_STOP = """What needs to improve
+\u2022 Pathway planning for children aged 16 and 17.
+The experiences and progress of children who need help and
+protection: requires improvement to be good.
+1. Children in need of help and protection receive a timely response."""
+
+# The heading right after a list item that has no full stop (Newcastle upon Tyne 2022).
+AFTER_UNFINISHED_ITEM = """What needs to improve?
+\u2022 Clarity about the roles of child protection chairs and independent reviewing officers
+to provide effective scrutiny and challenge of children's plans
+The experiences and progress of children who need help and
+protection: good
+1. Children in need of help and protection are receiving a good service."""
+
+
+def _paragraphs(pages: list[str]) -> dict[str, tuple[str, str | None]]:
+    return {b.paragraph: (b.section, b.area) for b in parse_blocks(pages, area_for_heading) if b.kind == "numbered"}
+
+
+def test_a_judgement_heading_wrapped_before_its_grade_starts_the_section():
+    paras = _paragraphs([WRAPPED_BEFORE_GRADE])
+    assert paras["1"][1] == paras["2"][1] == "help_and_protection"
+    assert paras["2"][0].startswith("The experiences and progress of children who need help and protection")
+
+
+def test_a_judgement_heading_ending_in_a_full_stop_starts_the_section():
+    assert _paragraphs([WRAPPED_WITH_FULL_STOP])["1"][1] == "help_and_protection"
+
+
+def test_a_judgement_heading_after_a_list_item_without_a_full_stop_starts_the_section():
+    paras = _paragraphs([AFTER_UNFINISHED_ITEM])
+    assert paras["1"][1] == "help_and_protection"
+    items = [b for b in parse_blocks([AFTER_UNFINISHED_ITEM], area_for_heading) if b.kind == "bullets"]
+    assert "The experiences and progress" not in items[0].text  # the heading is not glued to the list item
+
+
+def _headings(pages: list[str]) -> list[str]:
+    return [b.text for b in parse_blocks(pages, area_for_heading) if b.kind == "heading"]
+
+
+def test_a_sentence_first_line_is_not_a_heading():
+    # Cambridgeshire 2024, a paragraph: a short first line of a sentence, its next line capitalised.
+    page = """The impact of leaders on social work practice with children and families: good
+1. Since the last inspection, the service has gone through significant changes.
+This decoupling has enabled the recruitment and introduction of a new
+Cambridgeshire senior leadership team within Children, Education and Families.
+2. Leaders know their services well."""
+    assert _headings([page]) == ["The impact of leaders on social work practice with children and families: good"]
+    paras = _paragraphs([page])
+    assert paras["1"][1] == paras["2"][1] == "impact_of_leaders"
+
+
+def test_a_quoted_sentence_before_a_paragraph_is_not_a_heading():
+    # Derby 2022: a care leaver's words end a paragraph; the next paragraph stays in care leavers' section.
+    page = """The experiences and progress of children in care and care leavers: good
+1. They also reported that PAs are honest with them. One young person said, 'I cannot fault her!'
+Another said, 'Thank you for all of the help and support - they do a great job!'
+2. PAs know young people well and are passionate and dedicated."""
+    assert len(_headings([page])) == 1
+    assert _paragraphs([page])["2"][1] == "children_in_care"
+
+
+def test_a_line_ending_in_a_preposition_before_a_page_break_is_not_a_heading():
+    # Bury 2025: a sentence broken by the page's footnote and page break.
+    pages = ["""The experiences and progress of children who need help and protection: good
+3. Workers in the MASH apply thresholds effectively.
+Social workers follow up concerns in a timely way, seeking consent from
+""", """parents where appropriate.
+4. Strategy meetings are timely."""]
+    assert len(_headings(pages)) == 1
+    assert _paragraphs(pages)["4"][1] == "help_and_protection"
+
+
+def test_the_cover_pages_judgement_table_is_not_a_section():
+    # The cover's table has the headings' words: the summary after it belongs to no judgement area.
+    cover = """Judgement Grade
+The experiences and progress of children who need help and protection:
+good
+The experiences and progress of children in care:
+good
+Overall effectiveness Good
+
+Services for children in the county are good. Leaders know their services well."""
+    blocks = parse_blocks([cover], area_for_heading)
+    assert not [b for b in blocks if b.kind == "heading" and b.area]
+    assert all(b.area is None for b in blocks)
