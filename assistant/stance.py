@@ -42,7 +42,7 @@ _IMPROVEMENT = re.compile(
 _WEAK = [
     r"too (?:many|few|much|long|slow|often|late|early|narrow|variable|high|low|little)",
     r"not (?:yet |always |consistently |sufficiently |routinely |all |fully |been |being |currently |well |properly |"
-    r"effectively |enough |robust|effective|timely|clear|good|strong|thorough|suitable|appropriate|sufficient|"
+    r"effectively |enough |robust|effective|timely|widespread|clear|good|strong|thorough|suitable|appropriate|sufficient|"
     r"adequate|focused|recorded|seen|visited|made|completed|reviewed|considered|taken|understood|available|"
     r"regular|prompt|proportionate|child|evident|reflected|in place|aware|able|embedded)",
     r"(?:do|does|did|are|is|was|were|have|has|had|can|could) not\b", r"\w+n't\b", r"\bcannot\b",
@@ -63,7 +63,7 @@ _WEAK = [
     r"\blittle (?:confidence|evidence|impact|understanding|progress)\b", r"\bin isolation\b", r"\bmore to do\b",
     r"\bincomplete\b", r"\blost (?:trust|confidence)\b", r"\bless (?:specific|effective|consistent|clear)\b",
     r"\bremains the case\b", r"\bunnecessar\w+", r"\bprevents? (?:them|children|young people)\b", r"\bretell\b",
-    r"\boverloaded\b", r"\bshortfalls?\b", r"\bhinder\w*", r"\bhamper\w*", r"\bdisproportionate(?:ly)?\b",
+    r"\boverloaded\b", r"\bunsuitabl\w*", r"\bshortfalls?\b", r"\bhinder\w*", r"\bhamper\w*", r"\bdisproportionate(?:ly)?\b",
     r"\bonly (?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)\b", r"\b(?:take-up|uptake|attendance|participation|engagement|compliance|completion|awareness)\b[^.]{0,30}\b(?:is|are|was|were|remains?) (?:very |too )?low\b",
 ]
 _STRONG = [

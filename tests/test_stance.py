@@ -27,6 +27,9 @@ LABELS = Path(__file__).resolve().parents[1] / "eval" / "stance" / "labels.jsonl
     ("Complaints from children in care are low, and are resolved quickly.", "strength"),
     ("At the time of the inspection, only two children had an up-to-date pathway plan.", "weakness"),
     ("The new system is yet to be embedded across the service.", "weakness"),
+    # Devon 2025's summary: a shortfall in extent, and care leavers' homes that are unsuitable.
+    ("The positive impact for children and care leavers is not widespread.", "weakness"),
+    ("This is particularly the case for care leavers living in unsuitable accommodation.", "weakness"),
     # Recommendations worded as imperatives, and facts with no judgement.
     ("Ensure that partners are held to account for the quality of their referrals.", "improvement"),
     ("The service went live on 1 April 2015.", "neutral"),
