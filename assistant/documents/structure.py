@@ -106,12 +106,7 @@ def parse_blocks(pages: list[str], area_for_heading=None) -> list[Block]:
     def heading_run(i: int) -> int:
         """How many lines starting at i form a heading (0 when they do not)."""
         first = lines[i]
-        if first is None:
-            return 0
-        judged = judgement_run(i)
-        if judged:
-            return judged
-        if not _is_heading_text(first.text):
+        if first is None or not _is_heading_text(first.text):
             return 0
         run = 1
         # Headings wrap onto a second line ("...need help and" / "protection is: inadequate").
@@ -193,25 +188,24 @@ def parse_blocks(pages: list[str], area_for_heading=None) -> list[Block]:
                 continue
         starts_block = current is None or (current.lines and _SENTENCE_END.search(current.lines[-1].text))
         # A judgement heading starts a section even after a list item that lacks its full stop.
-        if starts_block or judgement_run(i):
-            run = heading_run(i)
-            if run:
-                close()
-                heading_lines = [l for l in lines[i:i + run] if l is not None]
-                heading = " ".join(l.text for l in heading_lines)
-                found = area_for_heading(heading) if area_for_heading is not None else None
-                if found:
-                    area, area_heading, section = found, heading, heading
-                elif area and _continues_area(heading):
-                    section = f"{area_heading}: {heading}"
-                elif area_for_heading is not None and heading_lines[0].page == 0 and area is None:
-                    section = DEFAULT_SECTION  # the cover page's title, dates and judgement table
-                else:
-                    area, section = None, heading
-                blocks.append(Block(section, area, None, "heading", heading_lines))
-                heading_since = True
-                i += run
-                continue
+        run = judgement_run(i) or (heading_run(i) if starts_block else 0)
+        if run:
+            close()
+            heading_lines = [l for l in lines[i:i + run] if l is not None]
+            heading = " ".join(l.text for l in heading_lines)
+            found = area_for_heading(heading) if area_for_heading is not None else None
+            if found:
+                area, area_heading, section = found, heading, heading
+            elif area and _continues_area(heading):
+                section = f"{area_heading}: {heading}"
+            elif area_for_heading is not None and heading_lines[0].page == 0 and area is None:
+                section = DEFAULT_SECTION  # the cover page's title, dates and judgement table
+            else:
+                area, section = None, heading
+            blocks.append(Block(section, area, None, "heading", heading_lines))
+            heading_since = True
+            i += run
+            continue
         if line.text.startswith(BULLET):
             if current is None or current.kind != "bullets":
                 # A list right after a numbered paragraph is part of that paragraph ("32. ... including:").
