@@ -93,6 +93,15 @@ class Request:
     user_agent: str
 
 
+def _hung_up(connection: socket.socket, wait: float = 0.0) -> bool:
+    """The client closed this connection: readable, with nothing left to read."""
+    try:
+        readable, _, _ = select.select([connection], [], [], wait)
+        return bool(readable) and connection.recv(1, socket.MSG_PEEK) == b""
+    except (OSError, ValueError):  # already closed on our side
+        return True
+
+
 @dataclass
 class FixtureSite:
     """The site in a thread on 127.0.0.1, on a free port. `requests` lists every request in arrival order;
@@ -103,7 +112,7 @@ class FixtureSite:
 
     def __post_init__(self):
         self._lock = threading.Lock()
-        self._in_flight = 0
+        self._live: set = set()  # the handlers still answering
         self._flaky_seen: set[str] = set()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True  # a slow answer still sleeping must not hold up the shutdown
@@ -131,9 +140,11 @@ class FixtureSite:
             def do_GET(self):
                 with site._lock:
                     site.requests.append(Request(self.path, self.headers.get("User-Agent", "")))
-                    site._in_flight += 1
-                    site.max_in_flight = max(site.max_in_flight, site._in_flight)
-                self._counted = True
+                    # A request whose client already hung up is over, even if its thread has not noticed yet:
+                    # on a loaded machine the stalling thread can lag behind a retry that arrives 0.2 s later.
+                    site._live = {h for h in site._live if not _hung_up(h.connection)}
+                    site._live.add(self)
+                    site.max_in_flight = max(site.max_in_flight, len(site._live))
                 try:
                     self._answer()
                 except (BrokenPipeError, ConnectionResetError):  # the client gave up (a timeout test)
@@ -144,10 +155,8 @@ class FixtureSite:
             def _done(self) -> None:
                 """This request is no longer in flight. Called before the answer is written: once the client has
                 the answer it may send the next request at once, and this thread must not still count."""
-                if self._counted:
-                    self._counted = False
-                    with site._lock:
-                        site._in_flight -= 1
+                with site._lock:
+                    site._live.discard(self)
 
             def _send(self, status: int, body: bytes, content_type: str) -> None:
                 self._done()
@@ -162,8 +171,7 @@ class FixtureSite:
                 does not count as still in flight."""
                 deadline = time.monotonic() + seconds
                 while time.monotonic() < deadline:
-                    readable, _, _ = select.select([self.connection], [], [], 0.02)
-                    if readable and self.connection.recv(1, socket.MSG_PEEK) == b"":
+                    if _hung_up(self.connection, wait=0.02):
                         return True
                 return False
 
