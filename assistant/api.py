@@ -27,6 +27,7 @@ from assistant.followups import suggest
 from assistant.index import Index
 from assistant.models import Answer, DocumentInfo, Filters, Message
 from assistant.query import DOCUMENT_TITLES, CouncilMatcher, Understanding, understand
+from assistant.reranking import cross_encoder
 from assistant.retrieval import Retriever
 from assistant.text import stem, stems, words
 
@@ -228,15 +229,29 @@ class Assistant:
         picked = [Picked(cit, cand.doc, cand.hit.row, cand.score, stance_of(cand.hit.row, cand.doc, cit.quote))
                   for cand, cit in verified]
         plan = plan or plan_for(u, {p.doc.kind for p in picked})
+        if self.settings.lead_fit != "off":
+            self._fit(u.question, picked, notices)
         asked = u
         u = answered_topic(u, [(p.row.get("context") or "") + " " + p.row["text"] for p in picked])
         discussing = (reports_discussing(self.index, u, retriever)
                       if retriever is not None and plan in ("theme", "good_practice") else None)
-        made = compose(Evidence(self.index, u, picked, plan, discussing, asked),
+        made = compose(Evidence(self.index, u, picked, plan, discussing, asked, self.settings.lead_fit == "first"),
                        lambda doc, area: grade_citation(self.index, doc, area), suggest)
         ans = self._answer(u.question, plain_text(made.blocks), False, made.citations, u.filters, started, notices)
         ans.blocks, ans.plan = made.blocks, plan
         return ans
+
+    def _fit(self, question: str, picked: list[Picked], notices: list[str]) -> None:
+        """Each quote's fit to the question, by the cross-encoder reading the two together: of the quotes that
+        name the question's concepts, the one that answers it ("The response to contacts ... takes too long"
+        for "how quickly are contacts dealt with?") rather than the one that merely mentions them."""
+        try:
+            scores = cross_encoder(self.settings.rerank_max_tokens).scores(question, [p.cit.quote for p in picked])
+        except Exception as exc:  # noqa: BLE001  said in the answer; the lead is chosen without it
+            notices.append(f"The lead quote was chosen without the reranker ({str(exc)[:120]}).")
+            return
+        for p, score in zip(picked, scores):
+            p.fit = float(score)
 
     def _passages(self, u: Understanding, started: float, notices: list[str]) -> Answer:
         s = self.settings

@@ -124,10 +124,23 @@ def chunk_blocks(blocks: list[Block], max_tokens: int = 200, min_tokens: int = 4
             _emit(chunks, pending[0], _Flat(lines), max_tokens, pending_size)
         pending, pending_size = [], 0
 
-    for block, size in zip(content, sizes):
-        if block.kind == "numbered":
+    i = 0
+    while i < len(content):
+        block, size = content[i], sizes[i]
+        i += 1
+        if block.kind in ("numbered", "footnote"):
             flush()
-            _emit(chunks, block, _Flat(block.lines), max_tokens, size)
+            lines, total = list(block.lines), size
+            # A paragraph introducing a list ("3.23 ... timings specified in the Regulations:", "38. These three
+            # partners have a joint and equal duty to make arrangements to:") travels with its list: apart, the
+            # list items lose what they are about and the lead-in says nothing.
+            while (block.kind == "numbered" and block.text.rstrip().endswith(":") and i < len(content)
+                   and content[i].kind in ("sublist", "bullets") and content[i].paragraph == block.paragraph
+                   and content[i].section == block.section):
+                lines += content[i].lines
+                total += sizes[i] + 1
+                i += 1
+            _emit(chunks, block, _Flat(lines), max_tokens, total)
             continue
         # Short unnumbered blocks under one heading travel together, so no chunk is a lone fragment.
         if pending and (pending[0].section != block.section or pending[0].paragraph != block.paragraph

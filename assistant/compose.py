@@ -94,6 +94,7 @@ class Picked:
     score: float
     stance: str | None  # None for framework documents: they state rules, not findings
     n: int = 0
+    fit: float | None = None  # how well the quote alone answers the question (cross-encoder logit), when scored
 
 
 @dataclass
@@ -106,6 +107,7 @@ class Evidence:
     # The question as asked, before `u` was narrowed to the concepts one quoted passage names (for counts and the
     # topic's wording): the lead quote answers all of it ("LADO ... allegations against staff", not just "staff").
     asked: Understanding | None = None
+    fit_first: bool = False  # Settings.lead_fit "first": the quotes' fit decides the lead before their concepts
 
 
 @dataclass
@@ -421,6 +423,7 @@ class Telling:
     concepts: list[set[str]]
     weights: list[float]
     actions: bool
+    fit_first: bool = False
 
     def weight(self, text: str) -> float:
         return sum(self.weights[i] for i in match_concepts(text, self.concepts))
@@ -437,7 +440,7 @@ def _telling(ev: Evidence) -> Telling:
     # A practitioners' term (one with glossary wordings: "s20", "LADO") counts double: the question's everyday
     # word can be rarer ("misuse" in "did Stoke misuse section 20?") and matches another sense ("drug misuse").
     weights = [w * (2.0 if len(c) > 1 else 1.0) for c, w in zip(concepts, concept_weights(ev.index, concepts))]
-    return Telling(concepts, weights, bool(_ASKS_FOR_ACTIONS.search(ev.u.question)))
+    return Telling(concepts, weights, bool(_ASKS_FOR_ACTIONS.search(ev.u.question)), ev.fit_first)
 
 
 def _best(pool: list[Picked], stance: str | None = None, whole_only: bool = False,
@@ -461,7 +464,11 @@ def _best(pool: list[Picked], stance: str | None = None, whole_only: bool = Fals
             weight = telling.weight(p.cit.quote)
             if p.stance == "improvement" and not telling.actions:
                 weight /= 2  # it names the topic but says nothing inspectors found about it
-            return round(weight, 6), (p.stance == "improvement") == telling.actions, p.score
+            # Then how well the quote alone answers the question (Settings.lead_fit), else its passage's score.
+            fit = p.fit if p.fit is not None else p.score
+            if telling.fit_first:
+                return fit, round(weight, 6), (p.stance == "improvement") == telling.actions, p.score
+            return round(weight, 6), (p.stance == "improvement") == telling.actions, fit
         return max(whole or matching, key=key)
     return max(whole or matching, key=lambda p: p.score)
 

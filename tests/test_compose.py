@@ -68,3 +68,17 @@ def test_an_item_to_improve_naming_more_words_does_not_outrank_a_finding_on_the_
     finding = _picked("The quality of supervision is not consistently strong.", 3.7)
     telling = Telling([{"supervis"}, {"social worker", "sw"}], [4.9, 3.0], actions=False)
     assert _best([item, finding], "weakness", telling=telling) is finding
+
+
+def test_between_quotes_naming_the_same_concepts_the_one_that_answers_leads():
+    # Trafford 2026, "How quickly are contacts dealt with at Trafford's front door?": both name contacts; the
+    # cross-encoder's fit (Picked.fit) says which one answers how quickly.
+    mentions = _picked("Contacts about children at the front door are screened by social workers.", 2.0)
+    answers = _picked("The response to contacts about children and families takes too long.", 1.0)
+    telling = Telling([{"contact"}], [2.0], actions=False)
+    assert _best([mentions, answers], telling=telling) is mentions  # unscored: the passage's score decides
+    mentions.fit, answers.fit = -3.1, 4.2
+    assert _best([mentions, answers], telling=telling) is answers
+    # The fit breaks ties only: a quote naming a more telling concept still leads.
+    telling = Telling([{"contact"}, {"screen"}], [2.0, 1.0], actions=False)
+    assert _best([mentions, answers], telling=telling) is mentions

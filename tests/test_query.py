@@ -343,3 +343,12 @@ def test_words_asking_for_a_verdict_are_no_part_of_the_topic(question):
 ])
 def test_questions_asking_for_a_time_limit_are_recognised(question, timing):
     assert bool(understand(question, COUNCILS).detected.get("timing")) is timing
+
+
+def test_a_document_name_that_is_also_the_topic_stays_searched():
+    # "How many quality standards ...": the guide to the regulations is where to look, and the standards are
+    # what to look for (searched as "children's home meet" alone, the answer was not in the top 10).
+    u = understand("How many quality standards must a children's home meet?", COUNCILS)
+    assert u.documents == ["homes regulations"]
+    assert {"quality", "standards"} <= set(u.search_text.split())
+    assert "quality standards" in u.dense_text

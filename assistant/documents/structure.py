@@ -11,6 +11,11 @@ from dataclasses import dataclass, field
 from assistant.text import BULLET
 
 _NUMBERED = re.compile(r"^(\d{1,3})\.\s+(?=\S)")
+# Framework documents number paragraphs by chapter ("3.23 The local authority is required to ..."). Reports do
+# not (their cover pages list sub-judgements as "2.1 Adoption performance"), so only framework documents use it.
+_DECIMAL = re.compile(r"^(\d{1,2})\.(\d{1,3})\s+(?=\S)")
+# A footnote at a page's foot: "89 Attendance below 90% is classed as persistent absence ...".
+_FOOTNOTE = re.compile(r"^(\d{1,3}) [A-Z‘'\"(]")
 _TERMINAL = re.compile(r"[.;,]$")
 _SENTENCE_END = re.compile(r"[.;:?!)”’\"']$")
 _HEADING_MAX = 110
@@ -36,7 +41,7 @@ class Block:
     section: str
     area: str | None
     paragraph: str | None
-    kind: str  # "numbered", "sublist", "bullets", "text", "heading"
+    kind: str  # "numbered", "sublist", "bullets", "text", "heading", "footnote"
     lines: list[Line] = field(default_factory=list)
 
     @property
@@ -88,13 +93,66 @@ def _is_heading_text(text: str, continuation: bool = False) -> bool:
     return first.isupper() or first.isdigit()
 
 
+def footnote_lines(lines: list[Line | None]) -> set[int]:
+    """Indices of the lines that are a page's footnotes: after the page's last blank line, to the page's end,
+    starting with a footnote number and numbered upwards. A paragraph running on to the next page continues past
+    them ("184. ... Local" / notes 89 and 90 / "authorities should consider ..."), instead of quoting them."""
+    out: set[int] = set()
+    i = 0
+    while i < len(lines):
+        if lines[i] is None:
+            i += 1
+            continue
+        page, end = lines[i].page, i
+        while end < len(lines) and (lines[end] is None or lines[end].page == page):
+            end += 1
+        blank = max((j for j in range(i, end) if lines[j] is None), default=None)
+        region = [j for j in range(blank + 1, end)] if blank is not None else []
+        numbers = [int(m.group(1)) for j in region if (m := _FOOTNOTE.match(lines[j].text))]
+        body = sum(1 for j in range(i, end) if lines[j] is not None) - len(region)
+        if region and _FOOTNOTE.match(lines[region[0]].text) and numbers == sorted(set(numbers)) \
+                and len(region) <= body:  # notes are the foot of a page, not most of it
+            out.update(region)
+        i = end
+    return out
+
+
+def _follows(last: tuple[int, int] | None, number: tuple[int, int] | None) -> bool:
+    """`number` is the chapter-numbered paragraph after `last`: the next in its chapter (one or two skipped
+    tolerated) or the start of a later chapter."""
+    if last is None or number is None:
+        return False
+    (major, minor) = number
+    return (major == last[0] and last[1] < minor <= last[1] + 3) or (last[0] < major <= last[0] + 2 and minor <= 3)
+
+
+def _decimal_numbers(lines: list[Line | None]) -> dict[int, tuple[int, int]]:
+    """The chapter-numbered paragraphs' lines, by index: a line starting "3.23 " that follows the previous such
+    line or is followed by the next one (so a chain starts anywhere, and "2.5 million children" alone is not one)."""
+    found = [(i, (int(m.group(1)), int(m.group(2)))) for i, line in enumerate(lines)
+             if line is not None and (m := _DECIMAL.match(line.text))]
+    out: dict[int, tuple[int, int]] = {}
+    last = None
+    for k, (i, number) in enumerate(found):
+        following = found[k + 1][1] if k + 1 < len(found) else None
+        if _follows(last, number) or _follows(number, following):
+            out[i], last = number, number
+    return out
+
+
 def parse_blocks(pages: list[str], area_for_heading=None) -> list[Block]:
-    """Blocks in reading order. `area_for_heading(text) -> area key | None` labels judgement sections."""
+    """Blocks in reading order. `area_for_heading(text) -> area key | None` labels judgement sections; a
+    document without it (a framework document) may number its paragraphs by chapter ("3.23")."""
     lines = iter_lines(pages)
+    # Reports' footnotes are few and on the cover (where the judgement table's rows must stay as they are).
+    notes = footnote_lines(lines) if area_for_heading is None else set()
+    decimals = _decimal_numbers(lines) if area_for_heading is None else {}
     blocks: list[Block] = []
     section, area, area_heading = DEFAULT_SECTION, None, ""
     current: Block | None = None
+    held: list[Block] = []  # footnotes met inside the current block: they follow it
     last_number = sub_number = earlier_number = 0
+    label: str | None = None  # the latest numbered paragraph's number: "34", "3.23"
     heading_since = False
 
     def close() -> None:
@@ -102,6 +160,8 @@ def parse_blocks(pages: list[str], area_for_heading=None) -> list[Block]:
         if current is not None and current.lines:
             blocks.append(current)
         current = None
+        blocks.extend(held)
+        held.clear()
 
     def heading_run(i: int) -> int:
         """How many lines starting at i form a heading (0 when they do not)."""
@@ -161,7 +221,32 @@ def parse_blocks(pages: list[str], area_for_heading=None) -> list[Block]:
                 close()
             i += 1
             continue
+        if i in notes:  # a page's notes are one block, after the paragraph they interrupt
+            if held and held[-1].lines[-1].page == line.page:
+                held[-1].lines.append(line)
+            else:
+                held.append(Block(section, area, None, "footnote", [line]))
+            i += 1
+            continue
+        if held and current is None:
+            blocks.extend(held)
+            held.clear()
+        if i in decimals:
+            close()
+            label, sub_number, heading_since = "{}.{}".format(*decimals[i]), 0, False
+            current = Block(section, area, label, "numbered", [line])
+            i += 1
+            continue
         match = _NUMBERED.match(line.text)
+        if match and label and "." in label and int(match.group(1)) == sub_number + 1 and not heading_since:
+            # "3.23 ... in line with the Regulations:" then "1. ...", "2. ...": the paragraph's own list.
+            if current is None or current.kind != "sublist":
+                close()
+                current = Block(section, area, label, "sublist", [])
+            current.lines.append(line)
+            sub_number += 1
+            i += 1
+            continue
         if match:
             number = int(match.group(1))
             # The next paragraph number (a skipped one tolerated), or numbering restarting at 1 after a
@@ -173,15 +258,15 @@ def parse_blocks(pages: list[str], area_for_heading=None) -> list[Block]:
                     earlier_number = last_number
                 elif resumes:
                     earlier_number = 0
-                last_number, sub_number, heading_since = number, 0, False
-                current = Block(section, area, str(number), "numbered", [line])
+                last_number, sub_number, heading_since, label = number, 0, False, str(number)
+                current = Block(section, area, label, "numbered", [line])
                 i += 1
                 continue
             # A numbered list inside a paragraph ("54. ... 1. ... 2. ...") belongs to that paragraph.
             if last_number and number == sub_number + 1 and not heading_since:
                 if current is None or current.kind != "sublist":
                     close()
-                    current = Block(section, area, str(last_number), "sublist", [])
+                    current = Block(section, area, label, "sublist", [])
                 current.lines.append(line)
                 sub_number = number
                 i += 1

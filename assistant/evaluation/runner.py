@@ -32,6 +32,7 @@ from assistant.evaluation.scoring import (
     retrieval_scores,
     skip_reason,
 )
+from assistant.documents.structure import footnote_lines, iter_lines
 from assistant.index import Index
 from assistant.quality import junk_reason
 
@@ -50,13 +51,28 @@ def verbatim_form(text: str | None) -> str:
 
 class CitationChecker:
     """Is a quote verbatim (normalised) on the cited page of the cited document and in the cited chunk, whose
-    paragraph and pages agree with the citation? A quote may run on over following pages (at most 3)."""
+    paragraph and pages agree with the citation? A quote may run on over following pages (at most 3), past the
+    footnotes at the foot of a framework document's page, as a reader's eye does."""
 
     MAX_PAGES = 4
 
     def __init__(self, index: Index):
         self.index = index
         self._pages: dict[tuple[str, int], str] = {}
+        self._bodies: dict[tuple[str, int], str] = {}
+
+    def body(self, doc_id: str, page: int) -> str:
+        """The page without the footnotes at its foot (framework documents: reports' parse keeps them)."""
+        key = (doc_id, page)
+        if key not in self._bodies:
+            raw = self.index.store.page_text(doc_id, page) or ""
+            doc = self.index.documents().get(doc_id)
+            if doc is not None and doc.kind == "framework":
+                lines = iter_lines([raw])
+                notes = footnote_lines(lines)
+                raw = "\n".join(line.text for i, line in enumerate(lines) if line is not None and i not in notes)
+            self._bodies[key] = verbatim_form(raw)
+        return self._bodies[key]
 
     def page(self, doc_id: str, page: int) -> str:
         key = (doc_id, page)
@@ -79,12 +95,12 @@ class CitationChecker:
         page = int(cit.get("page") or 0)
         here = self.page(doc.doc_id, page)
         if q not in here:
-            joined, found = here, False
+            joined, found = self.body(doc.doc_id, page), False
             for nxt in range(page + 1, min(page + self.MAX_PAGES, (doc.pages or page) + 1)):
-                joined = joined + " " + self.page(doc.doc_id, nxt)
+                joined = joined + " " + self.body(doc.doc_id, nxt)
                 pos = joined.find(q)
                 if pos != -1:
-                    found = pos < len(here)
+                    found = pos < len(self.body(doc.doc_id, page))
                     break
             if not found:
                 return f"quote not on page {page}" + self._why(doc, q, page), None

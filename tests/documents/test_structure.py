@@ -105,3 +105,82 @@ Services for children in the county are good. Leaders know their services well."
     blocks = parse_blocks([cover], area_for_heading)
     assert not [b for b in blocks if b.kind == "heading" and b.area]
     assert all(b.area is None for b in blocks)
+
+
+# Framework documents: chapter-numbered paragraphs, a paragraph introducing its list, a page's footnotes.
+from assistant.chunking import chunk_blocks  # noqa: E402
+
+# The IRO handbook, page 18: the review timings are a list introduced by paragraph 3.23.
+IRO_TIMINGS = """3.22 The IRO should ensure that the views of the following are considered at the review,
+whether or not they attend a meeting:
+\u2022\u2022 birth parents and any other adults with parental responsibility;
+\u2022\u2022 relevant professionals.
+Timing of review meetings
+3.23 The local authority is required to carry out review meetings in line with timings
+specified in the Regulations [regulation 33]:
+\u2022\u2022 the first review of a child\u2019s case within 20 working days of the date on which the
+child becomes looked after;
+\u2022\u2022 the second review no more than three months after the first;
+3.24 The date of the review meeting for recording purposes is the date of the first
+meeting."""
+
+# The guide to the children's homes regulations, page 7: the numbered list of standards inside paragraph 1.14,
+# whose lead-in wraps onto a line ending in ":" (it was taken for a heading and left out of every chunk).
+QUALITY_STANDARDS = """About the Quality Standards
+1.13 The Regulations set out standards (\u201cthe Quality Standards\u201d) that must be met by
+homes.
+1.14 The Regulations prescribe nine Quality Standards which must be met by
+children\u2019s homes:
+1. The quality and purpose of care standard (see regulation 6)
+2. The children\u2019s views, wishes and feelings standard (see regulation 7)
+3. The education standard (see regulation 8)
+1.15 Collectively these nine standards are the Quality Standards."""
+
+# Working Together, pages 64-65: paragraph 184 runs on past the page's footnotes (numbered from 1 here: a
+# document's numbering starts at 1).
+FAMILY_GROUP = ["""1. This review should also consider how the family network is supporting the parent.
+2. Practitioners should consider if a family group decision-making forum is appropriate
+to determine the help and support the family network can provide for the child. Local
+
+89 Attendance below 90% is classed as persistent absence and requires targeted support by schools and
+attendance teams, where appropriate.
+90 Children Act 1989 Section 17ZD and Carers (Recognition and Services) Act 1995 Section 1""",
+                """authorities should consider referring the family to a family group decision-making service.
+3. Family group decision-making promotes the involvement of the family network."""]
+
+
+def _chunks(pages: list[str]):
+    return chunk_blocks(parse_blocks(pages), max_tokens=215, min_tokens=40)
+
+
+def test_chapter_numbered_paragraphs_are_cited_by_their_number_with_their_list():
+    [timings] = [c for c in _chunks([IRO_TIMINGS]) if "20 working days" in c.text]
+    assert timings.paragraph == "3.23" and timings.section == "Timing of review meetings"
+    assert timings.text.startswith("3.23 The local authority is required to carry out review meetings")
+    assert "three months after the first" in timings.text and "3.24" not in timings.text
+
+
+def test_a_lead_in_ending_in_a_colon_is_text_not_a_heading():
+    chunks = _chunks([QUALITY_STANDARDS])
+    [standards] = [c for c in chunks if "nine Quality Standards" in c.text]
+    assert standards.paragraph == "1.14" and standards.section == "About the Quality Standards"
+    assert "3. The education standard" in standards.text and "Collectively" not in standards.text
+    assert [c.paragraph for c in chunks] == ["1.13", "1.14", "1.15"]
+
+
+def test_a_paragraph_runs_on_past_the_pages_footnotes():
+    chunks = _chunks(FAMILY_GROUP)
+    [para] = [c for c in chunks if c.paragraph == "2"]
+    assert "can provide for the child. Local authorities should consider referring the family" in para.text
+    assert "Attendance" not in para.text and para.pages == [1, 2]
+    [notes] = [c for c in chunks if "Attendance below 90%" in c.text]
+    assert notes.paragraph is None and "Section 17ZD" in notes.text  # still searchable, on its own
+
+
+def test_reports_keep_their_cover_table_rows_as_they_are():
+    # A single inspection framework cover lists sub-judgements as "2.1 ...": not paragraphs of a report.
+    cover = """1. Children who need help and protection Requires improvement
+2. Children looked after and achieving permanence Requires improvement
+2.1 Adoption performance Good
+2.2 Experiences and progress of care leavers Requires improvement"""
+    assert not [b for b in parse_blocks([cover], area_for_heading) if b.paragraph and "." in b.paragraph]

@@ -126,6 +126,30 @@ def test_verbatim_form_allows_only_line_break_spacing_after_hyphens():
     assert verbatim_form("children looked after") not in verbatim_form("children who are looked after")
 
 
+def test_a_quote_may_run_on_past_a_framework_pages_footnotes_but_not_over_a_gap():
+    from types import SimpleNamespace
+
+    from assistant.evaluation.runner import CitationChecker
+
+    pages = {1: "1.24 Ofsted are required to inspect each home. Following a full inspection,\n"
+                "inspectors will make a judgement on the overall\n\n"
+                "3 Ofsted framework for inspection of children's homes",
+             2: "progress and experiences of children living in the home. The other inspection is interim."}
+    doc = SimpleNamespace(doc_id="d", path="framework/guide.pdf", other_paths=[], kind="framework", pages=2)
+    index = SimpleNamespace(documents=lambda: {"d": doc}, store=SimpleNamespace(page_text=lambda d, p: pages.get(p)))
+    checker = CitationChecker(index)
+
+    def problem(quote: str, page: int = 1):
+        return checker.check({"quote": quote, "doc_id": "d", "path": doc.path, "page": page}, None)[0]
+
+    assert problem("Following a full inspection, inspectors will make a judgement on the overall progress and "
+                   "experiences of children living in the home.") is None
+    assert problem("Ofsted are required to inspect each home. Following a full inspection, inspectors will make "
+                   "a judgement on the overall progress") is None
+    assert problem("Ofsted are required to inspect each home. The other inspection is interim.") is not None
+    assert problem("progress and experiences of children living in the home.", page=1) is not None  # wrong page
+
+
 def test_refusal_scores_and_percentiles():
     s = M.refusal_scores([(True, True), (True, False), (False, True), (False, False), (False, False)])
     assert s["refusal_precision"] == 0.5 and s["refusal_recall"] == 0.5
