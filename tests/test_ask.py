@@ -337,3 +337,16 @@ def test_a_time_limit_question_puts_the_passage_stating_one_first(assistant):
     timing = retriever.search("review", "review", Filters(), k=2, boost_timing=True)
     assert [h.chunk_id for h in plain] == [untimed, timed]
     assert [h.chunk_id for h in timing] == [timed, untimed]
+
+
+def test_without_the_reranker_the_lead_is_still_chosen_and_the_answer_says_so(assistant, monkeypatch):
+    import assistant.api as api
+    from assistant.reranking import RerankerUnavailable
+
+    def missing(max_tokens):
+        raise RerankerUnavailable("the reranker's model is not installed")
+
+    monkeypatch.setattr(api, "cross_encoder", missing)
+    ans = assistant.ask("What did inspectors say about supervision in Stoke-on-Trent in 2019?")
+    assert not ans.refused and ans.blocks[0].kind == "lead"
+    assert any("chosen without the reranker" in n and "not installed" in n for n in ans.notices)
