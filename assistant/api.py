@@ -230,7 +230,7 @@ class Assistant:
                   for cand, cit in verified]
         plan = plan or plan_for(u, {p.doc.kind for p in picked})
         if self.settings.lead_fit != "off":
-            self._fit(u.question, picked, notices)
+            self._fit(u.dense_text, picked, notices)  # the question with its abbreviations and follow-up topic
         asked = u
         u = answered_topic(u, [(p.row.get("context") or "") + " " + p.row["text"] for p in picked])
         discussing = (reports_discussing(self.index, u, retriever)

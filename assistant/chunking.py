@@ -130,17 +130,25 @@ def chunk_blocks(blocks: list[Block], max_tokens: int = 200, min_tokens: int = 4
         i += 1
         if block.kind in ("numbered", "footnote"):
             flush()
-            lines, total = list(block.lines), size
+            lines, total, notes = list(block.lines), size, []
             # A paragraph introducing a list ("3.23 ... timings specified in the Regulations:", "38. These three
             # partners have a joint and equal duty to make arrangements to:") travels with its list: apart, the
-            # list items lose what they are about and the lead-in says nothing.
-            while (block.kind == "numbered" and block.text.rstrip().endswith(":") and i < len(content)
-                   and content[i].kind in ("sublist", "bullets") and content[i].paragraph == block.paragraph
-                   and content[i].section == block.section):
-                lines += content[i].lines
-                total += sizes[i] + 1
-                i += 1
+            # list items lose what they are about and the lead-in says nothing. A page's footnotes between
+            # them follow on their own.
+            while block.kind == "numbered" and block.text.rstrip().endswith(":"):
+                j = i
+                while j < len(content) and content[j].kind == "footnote":
+                    j += 1
+                if not (j < len(content) and content[j].kind in ("sublist", "bullets")
+                        and content[j].paragraph == block.paragraph and content[j].section == block.section):
+                    break
+                notes += [(content[k], sizes[k]) for k in range(i, j)]
+                lines += content[j].lines
+                total += sizes[j] + 1
+                i = j + 1
             _emit(chunks, block, _Flat(lines), max_tokens, total)
+            for note, note_size in notes:
+                _emit(chunks, note, _Flat(note.lines), max_tokens, note_size)
             continue
         # Short unnumbered blocks under one heading travel together, so no chunk is a lone fragment.
         if pending and (pending[0].section != block.section or pending[0].paragraph != block.paragraph

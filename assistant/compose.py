@@ -466,7 +466,7 @@ def _best(pool: list[Picked], stance: str | None = None, whole_only: bool = Fals
                 weight /= 2  # it names the topic but says nothing inspectors found about it
             # Then how well the quote alone answers the question (Settings.lead_fit), else its passage's score.
             fit = p.fit if p.fit is not None else p.score
-            if telling.fit_first:
+            if telling.fit_first and p.fit is not None:
                 return fit, round(weight, 6), (p.stance == "improvement") == telling.actions, p.score
             return round(weight, 6), (p.stance == "improvement") == telling.actions, fit
         return max(whole or matching, key=key)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -65,7 +66,7 @@ class Settings(BaseSettings):
     rerank_candidates: int = _knob(0, "Fused candidates the cross-encoder reorders (0 turns reranking off)")
     rerank_weight: float = _knob(1.0, "RRF weight of the cross-encoder's order against the fused order (weight 1)")
     rerank_max_tokens: int = _knob(256, "Word-pieces of question and passage the cross-encoder reads")
-    lead_fit: str = _knob("ties", "How the cross-encoder helps choose the lead quote among the verified quotes: "
+    lead_fit: Literal["off", "ties", "first"] = _knob("ties", "How the cross-encoder helps choose the lead quote among the verified quotes: "
                                   "'off', 'ties' (it breaks ties between quotes naming equally telling concepts) "
                                   "or 'first' (it decides, the concepts break ties)")
     chroma_ef_search: int = _knob(400, "Chroma's HNSW search breadth: its default 100 found 94% of the exact top 80 "

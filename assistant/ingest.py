@@ -36,7 +36,7 @@ from assistant.vectors import chroma_metadata, open_collection
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 # Bump when parsing or chunking changes what is stored: the next ingest then re-parses every file.
-PARSER_VERSION = "13"
+PARSER_VERSION = "14"
 log = logging.getLogger(__name__)
 
 

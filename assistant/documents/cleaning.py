@@ -91,8 +91,9 @@ def _strip_boilerplate(pages_lines: list[list[str]]) -> None:
 
 
 _HYPHEN_END = re.compile(r"[A-Za-z]-$")
-# Footnotes run past 200 in Working Together and KCSIE.
-_FOOTNOTE_LINE = re.compile(r"^(\d{1,3}) [A-Z‘'\"(]")
+# A footnote's first line ("89 Attendance below 90% is classed as ..."); they run past 200 in Working Together
+# and KCSIE. documents/structure.py finds a page's footnotes with it too.
+FOOTNOTE_LINE = re.compile(r"^(\d{1,3}) [A-Z‘'\"(]")
 
 
 def _join_hyphenated(lines: list[str]) -> list[str]:
@@ -113,14 +114,14 @@ def _detach_footnotes(lines: list[str]) -> list[str]:
     """Remove footnote markers glued to words ("Board1" -> "Board", "minimum.30 It" -> "minimum. It") when the
     page has that footnote. The footnotes themselves stay: some carry the answer (Working Together defines
     private fostering in one); cutting them off the page lost three framework answers of the gold set."""
-    numbers = {m.group(1) for line in lines if (m := _FOOTNOTE_LINE.match(line))}
+    numbers = {m.group(1) for line in lines if (m := FOOTNOTE_LINE.match(line))}
     if not numbers:
         return lines
     markers = "|".join(sorted(numbers, key=len, reverse=True))
     pattern = re.compile(rf"(?<=[a-z?)’'.”%])({markers})(?=[\s,.;:]|$)")
     out = []
     for line in lines:
-        if _FOOTNOTE_LINE.match(line):
+        if FOOTNOTE_LINE.match(line):
             out.append(line)
             continue
         # Only after a real word of three or more letters: "s20" or "COVID-19" must stay whole.

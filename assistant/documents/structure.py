@@ -8,14 +8,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from assistant.documents.cleaning import FOOTNOTE_LINE as _FOOTNOTE
 from assistant.text import BULLET
 
 _NUMBERED = re.compile(r"^(\d{1,3})\.\s+(?=\S)")
 # Framework documents number paragraphs by chapter ("3.23 The local authority is required to ..."). Reports do
 # not (their cover pages list sub-judgements as "2.1 Adoption performance"), so only framework documents use it.
-_DECIMAL = re.compile(r"^(\d{1,2})\.(\d{1,3})\s+(?=\S)")
-# A footnote at a page's foot: "89 Attendance below 90% is classed as persistent absence ...".
-_FOOTNOTE = re.compile(r"^(\d{1,3}) [A-Z‘'\"(]")
+_DECIMAL = re.compile(r"^(\d{1,2})\.(\d{1,3})\s+(?=[A-Z‘'\"“(•])")  # not "2.5 million children ..."
 _TERMINAL = re.compile(r"[.;,]$")
 _SENTENCE_END = re.compile(r"[.;:?!)”’\"']$")
 _HEADING_MAX = 110
@@ -93,27 +92,38 @@ def _is_heading_text(text: str, continuation: bool = False) -> bool:
     return first.isupper() or first.isdigit()
 
 
-def footnote_lines(lines: list[Line | None]) -> set[int]:
-    """Indices of the lines that are a page's footnotes: after the page's last blank line, to the page's end,
-    starting with a footnote number and numbered upwards. A paragraph running on to the next page continues past
-    them ("184. ... Local" / notes 89 and 90 / "authorities should consider ..."), instead of quoting them."""
+def footnote_lines(lines: list[Line | None], paragraphs: set[int] = frozenset()) -> set[int]:
+    """Indices of the lines that are a page's footnotes: the runs after the page's last blank lines, to the
+    page's end, each starting with a footnote number, numbered upwards through the document (or from 1 again:
+    a new chapter's notes). A paragraph running on to the next page continues past them ("184. ... Local" /
+    notes 89 and 90 / "authorities should consider ..."), instead of quoting them. A page whose text has no
+    blank line keeps its notes in place: nothing marks where they start. `paragraphs`: lines that start a
+    chapter-numbered paragraph ("4.1 The IRO should ..."), which are never notes."""
+    by_page: dict[int, list[int]] = {}
+    for i, line in enumerate(lines):
+        if line is not None:
+            by_page.setdefault(line.page, []).append(i)
     out: set[int] = set()
-    i = 0
-    while i < len(lines):
-        if lines[i] is None:
-            i += 1
-            continue
-        page, end = lines[i].page, i
-        while end < len(lines) and (lines[end] is None or lines[end].page == page):
-            end += 1
-        blank = max((j for j in range(i, end) if lines[j] is None), default=None)
-        region = [j for j in range(blank + 1, end)] if blank is not None else []
+    last_note = 0
+    for page in sorted(by_page):
+        first, last = by_page[page][0], by_page[page][-1]
+        # The page's runs, last first: each run is the lines after a blank line, up to the next blank line.
+        region: list[int] = []
+        end = last + 1
+        for blank in (j for j in range(last - 1, first, -1) if lines[j] is None):
+            run = [j for j in range(blank + 1, end) if lines[j] is not None]
+            end = blank
+            if not run:
+                continue
+            if not _FOOTNOTE.match(lines[run[0]].text) or any(j in paragraphs for j in run):
+                break
+            region = run + region
         numbers = [int(m.group(1)) for j in region if (m := _FOOTNOTE.match(lines[j].text))]
-        body = sum(1 for j in range(i, end) if lines[j] is not None) - len(region)
-        if region and _FOOTNOTE.match(lines[region[0]].text) and numbers == sorted(set(numbers)) \
-                and len(region) <= body:  # notes are the foot of a page, not most of it
+        body = len(by_page[page]) - len(region)
+        ascending = numbers == sorted(set(numbers)) and bool(numbers) and (numbers[0] > last_note or numbers[0] == 1)
+        if region and ascending and len(region) <= body:  # notes are the foot of a page, not most of it
             out.update(region)
-        i = end
+            last_note = numbers[-1]
     return out
 
 
@@ -145,8 +155,8 @@ def parse_blocks(pages: list[str], area_for_heading=None) -> list[Block]:
     document without it (a framework document) may number its paragraphs by chapter ("3.23")."""
     lines = iter_lines(pages)
     # Reports' footnotes are few and on the cover (where the judgement table's rows must stay as they are).
-    notes = footnote_lines(lines) if area_for_heading is None else set()
     decimals = _decimal_numbers(lines) if area_for_heading is None else {}
+    notes = footnote_lines(lines, set(decimals)) if area_for_heading is None else set()
     blocks: list[Block] = []
     section, area, area_heading = DEFAULT_SECTION, None, ""
     current: Block | None = None
@@ -162,6 +172,14 @@ def parse_blocks(pages: list[str], area_for_heading=None) -> list[Block]:
         current = None
         blocks.extend(held)
         held.clear()
+
+    def add_to_list(line: Line) -> None:
+        nonlocal current, sub_number
+        if current is None or current.kind != "sublist":
+            close()
+            current = Block(section, area, label, "sublist", [])
+        current.lines.append(line)
+        sub_number += 1
 
     def heading_run(i: int) -> int:
         """How many lines starting at i form a heading (0 when they do not)."""
@@ -238,17 +256,15 @@ def parse_blocks(pages: list[str], area_for_heading=None) -> list[Block]:
             i += 1
             continue
         match = _NUMBERED.match(line.text)
-        if match and label and "." in label and int(match.group(1)) == sub_number + 1 and not heading_since:
-            # "3.23 ... in line with the Regulations:" then "1. ...", "2. ...": the paragraph's own list.
-            if current is None or current.kind != "sublist":
-                close()
-                current = Block(section, area, label, "sublist", [])
-            current.lines.append(line)
-            sub_number += 1
+        number = int(match.group(1)) if match else 0
+        # A numbered list inside a paragraph ("54. ... 1. ... 2. ...", "3.23 ... the Regulations: 1. ... 2. ...")
+        # belongs to that paragraph; after a chapter-numbered paragraph, before any new paragraph of "1.".
+        in_list = bool(match) and bool(label) and number == sub_number + 1 and not heading_since
+        if in_list and "." in label:
+            add_to_list(line)
             i += 1
             continue
         if match:
-            number = int(match.group(1))
             # The next paragraph number (a skipped one tolerated), or numbering restarting at 1 after a
             # heading (a new chapter).
             resumes = 0 < earlier_number < number <= earlier_number + 3  # a short numbered list ended
@@ -262,13 +278,8 @@ def parse_blocks(pages: list[str], area_for_heading=None) -> list[Block]:
                 current = Block(section, area, label, "numbered", [line])
                 i += 1
                 continue
-            # A numbered list inside a paragraph ("54. ... 1. ... 2. ...") belongs to that paragraph.
-            if last_number and number == sub_number + 1 and not heading_since:
-                if current is None or current.kind != "sublist":
-                    close()
-                    current = Block(section, area, label, "sublist", [])
-                current.lines.append(line)
-                sub_number = number
+            if in_list:
+                add_to_list(line)
                 i += 1
                 continue
         starts_block = current is None or (current.lines and _SENTENCE_END.search(current.lines[-1].text))
@@ -294,7 +305,8 @@ def parse_blocks(pages: list[str], area_for_heading=None) -> list[Block]:
         if line.text.startswith(BULLET):
             if current is None or current.kind != "bullets":
                 # A list right after a numbered paragraph is part of that paragraph ("32. ... including:").
-                previous = current if current is not None else (blocks[-1] if blocks else None)
+                previous = current if current is not None else next(
+                    (b for b in reversed(blocks) if b.kind != "footnote"), None)
                 number = previous.paragraph if previous is not None and previous.kind in ("numbered", "sublist") else None
                 close()
                 current = Block(section, area, number, "bullets", [])

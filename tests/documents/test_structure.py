@@ -183,4 +183,38 @@ def test_reports_keep_their_cover_table_rows_as_they_are():
 2. Children looked after and achieving permanence Requires improvement
 2.1 Adoption performance Good
 2.2 Experiences and progress of care leavers Requires improvement"""
-    assert not [b for b in parse_blocks([cover], area_for_heading) if b.paragraph and "." in b.paragraph]
+    blocks = parse_blocks([cover], area_for_heading)
+    assert [(b.kind, b.paragraph) for b in blocks] == [("numbered", "1"), ("numbered", "2")]
+    assert blocks[1].text.endswith("2.1 Adoption performance Good 2.2 Experiences and progress of care leavers "
+                                   "Requires improvement")
+    # The same lines in a framework document are its paragraphs 2.1 and 2.2.
+    assert [b.paragraph for b in parse_blocks([cover])] == ["1", "2", "2.1", "2.2"]
+
+
+def test_a_number_starting_a_sentence_line_is_no_paragraph_and_no_footnote():
+    # "2.5 million" wrapped to a line's start continues paragraph 2.4; "4 After the review" at a page's foot,
+    # before paragraph 4.1, is a heading, not a footnote.
+    pages = ["2.4 Nationally there are about\n2.5 million children in need.\n2.5 The plan is reviewed.\n\n"
+             "4 After the review\n4.1 The IRO should write the record of the review."]
+    chunks = _chunks(pages)
+    assert [(c.paragraph, c.section) for c in chunks] == [("2.4", "Summary"), ("2.5", "Summary"),
+                                                          ("4.1", "4 After the review")]
+    assert chunks[0].text == "2.4 Nationally there are about 2.5 million children in need."
+
+
+def test_a_lead_in_at_a_pages_foot_keeps_its_list_past_the_footnotes():
+    pages = ["3.22 The IRO must attend.\n3.23 The Regulations prescribe standards which must be met by\nhomes:\n\n"
+             "12 Regulation 33 of the Care Planning Regulations 2010.",
+             "1. The quality standard\n2. The views standard\n3.24 The next one."]
+    chunks = _chunks(pages)
+    assert [c.paragraph for c in chunks] == ["3.22", "3.23", None, "3.24"]
+    assert chunks[1].text.endswith("must be met by homes: 1. The quality standard 2. The views standard")
+    assert chunks[2].text.startswith("12 Regulation 33")
+
+
+def test_footnotes_after_blank_lines_are_all_notes_and_numbered_upwards():
+    pages = ["1.1 A rule.\n1.2 The rule runs\n\n1 Note A\n\n2 Note B", "on here.\n\n3 Note C",
+             "1.3 Another rule.\n\n2 Not a note: it numbers down"]
+    chunks = _chunks(pages)
+    assert [c.text for c in chunks if c.paragraph == "1.2"] == ["1.2 The rule runs on here."]
+    assert [c.text for c in chunks if c.paragraph is None] == ["1 Note A 2 Note B", "3 Note C"]

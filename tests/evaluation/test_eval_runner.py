@@ -148,6 +148,10 @@ def test_a_quote_may_run_on_past_a_framework_pages_footnotes_but_not_over_a_gap(
                    "a judgement on the overall progress") is None
     assert problem("Ofsted are required to inspect each home. The other inspection is interim.") is not None
     assert problem("progress and experiences of children living in the home.", page=1) is not None  # wrong page
+    # Text at the page's foot that is not a footnote is a gap a quote may not jump.
+    pages[1] = pages[1].replace("3 Ofsted framework", "See the annex for the Ofsted framework")
+    checker = CitationChecker(index)
+    assert problem("a judgement on the overall progress and experiences of children living in the home.") is not None
 
 
 def test_refusal_scores_and_percentiles():
