@@ -136,7 +136,7 @@ def _follows(last: tuple[int, int] | None, number: tuple[int, int] | None) -> bo
     return (major == last[0] and last[1] < minor <= last[1] + 3) or (last[0] < major <= last[0] + 2 and minor <= 3)
 
 
-def _decimal_numbers(lines: list[Line | None]) -> dict[int, tuple[int, int]]:
+def decimal_paragraphs(lines: list[Line | None]) -> dict[int, tuple[int, int]]:
     """The chapter-numbered paragraphs' lines, by index: a line starting "3.23 " that follows the previous such
     line or is followed by the next one (so a chain starts anywhere, and "2.5 million children" alone is not one)."""
     found = [(i, (int(m.group(1)), int(m.group(2)))) for i, line in enumerate(lines)
@@ -155,7 +155,7 @@ def parse_blocks(pages: list[str], area_for_heading=None) -> list[Block]:
     document without it (a framework document) may number its paragraphs by chapter ("3.23")."""
     lines = iter_lines(pages)
     # Reports' footnotes are few and on the cover (where the judgement table's rows must stay as they are).
-    decimals = _decimal_numbers(lines) if area_for_heading is None else {}
+    decimals = decimal_paragraphs(lines) if area_for_heading is None else {}
     notes = footnote_lines(lines, set(decimals)) if area_for_heading is None else set()
     blocks: list[Block] = []
     section, area, area_heading = DEFAULT_SECTION, None, ""

@@ -32,7 +32,7 @@ from assistant.evaluation.scoring import (
     retrieval_scores,
     skip_reason,
 )
-from assistant.documents.structure import footnote_lines, iter_lines
+from assistant.documents.structure import decimal_paragraphs, footnote_lines, iter_lines
 from assistant.index import Index
 from assistant.quality import junk_reason
 
@@ -69,7 +69,7 @@ class CitationChecker:
             doc = self.index.documents().get(doc_id)
             if doc is not None and doc.kind == "framework":
                 lines = iter_lines([raw])
-                notes = footnote_lines(lines)
+                notes = footnote_lines(lines, set(decimal_paragraphs(lines)))  # the parser's rule, page by page
                 raw = "\n".join(line.text for i, line in enumerate(lines) if line is not None and i not in notes)
             self._bodies[key] = verbatim_form(raw)
         return self._bodies[key]
