@@ -66,6 +66,22 @@ def concept_phrases(concept: list[str]) -> set[str]:
     return {" ".join(stems(t)) for t in concept} - {""}
 
 
+def own_wordings(concept: list[str]) -> set[str]:
+    """The user's own wording of a concept as stemmed phrases, with its initialism either way ("IRO" and
+    "independent reviewing officer" are one wording; "management oversight" for "supervision" is another)."""
+    own = " ".join(stems(concept[0]))
+    out = {own} - {""}
+    for other in concept_phrases(concept):
+        if _initials(other) == own or _initials(own) == other:
+            out.add(other)
+    return out
+
+
+def _initials(phrase: str) -> str:
+    words = re.split(r"[\s-]+", phrase)
+    return "".join(w[0] for w in words if w) if len(words) > 1 else ""
+
+
 def match_concepts(text: str, wanted: list[set[str]]) -> frozenset:
     joined = " " + " ".join(stems(text)) + " "
     hits = set()
@@ -284,7 +300,7 @@ def related_citations(index: Index, hits: list[Hit], docs: dict[str, DocumentInf
 # ------------------------------------------------------------------------------------------- quote quality
 
 # A sentence that turns what came before ("However, the quality of this is variable") belongs with it.
-_QUALIFIES = re.compile(r"^\W*(?:however|but|although|though|nevertheless|nonetheless|yet|despite this|that said|"
+QUALIFIES = re.compile(r"^\W*(?:however|but|although|though|nevertheless|nonetheless|yet|despite this|that said|"
                         r"even so|in contrast|conversely)\b", re.I)
 MAX_MERGED_CHARS = 700
 
@@ -308,7 +324,7 @@ def with_qualifiers(index: Index, verified: list[tuple[Candidate, Citation]]) ->
             start, end = cand.start, cand.end
         spans = sentence_spans(row["text"])
         after = next(((a, b) for a, b in spans if a >= end), None)
-        if after and _QUALIFIES.match(row["text"][after[0]:after[1]]) and after[1] - start <= MAX_MERGED_CHARS:
+        if after and QUALIFIES.match(row["text"][after[0]:after[1]]) and after[1] - start <= MAX_MERGED_CHARS:
             end = after[1]
         paragraph = (cand.doc.doc_id, row.get("paragraph") or row["chunk_id"])
         if paragraph in seen_paragraphs and row.get("paragraph"):

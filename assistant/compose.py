@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from assistant.domain import (
     AREA_LABELS,
@@ -24,11 +24,13 @@ from assistant.domain import (
     report_year,
     sort_date,
 )
-from assistant.answers import concept_weights, match_concepts, opening_sentence, topic_wanted
+from assistant.answers import (QUALIFIES, cite_span, concept_phrases, concept_weights, match_concepts,
+                               opening_sentence, own_wordings, topic_wanted)
 from assistant.index import Index
 from assistant.models import Citation, DocumentInfo, FollowUps, Lead, Quote, QuoteGroup, Row, Sentence, Table
 from assistant.query import Understanding, topic_concepts
 from assistant.stance import LABELS, classify
+from assistant.text import sentence_spans
 
 PLANS = {
     "council": "One council and a topic: the council's judgement of the area the topic belongs to, then the best "
@@ -230,10 +232,9 @@ def _council(ev: Evidence, numbers: Numbers, grade_citation) -> list:
     tone = ev.u.detected.get("tone")
     wanted = _wanted_stance(ev.plan, grade, tone)
     intro = "Inspectors found"
-    first = _judgement_sentence(focus, area, numbers, grade_citation)
     # A judgement cited from the report's table stands as a lead alone: better than ending it in a fragment
     # (a run of bullet points glued into one "sentence" by the PDF's layout).
-    whole_only = bool(first.cites)
+    whole_only = grade_citation(focus, area) is not None
     if ev.plan == "judgement":
         best = _opening(ev, focus, area, mine) or _best(mine, wanted, whole_only, _telling(ev))
         intro = "The report says"
@@ -241,7 +242,14 @@ def _council(ev: Evidence, numbers: Numbers, grade_citation) -> list:
         # The newest report's best sentence: leading with an earlier report's (tried) cited the passage the
         # question was about for fewer finding questions, 0.39 against 0.54 on the gold set.
         best = _best(mine, wanted, whole_only, _telling(ev))
-    blocks = [write_lead(first, best, numbers, intro)]
+        lead_area = best.row.get("area") if best is not None else None
+        if (ev.plan == "council" and not any(a in AREAS for a in ev.u.areas) and lead_area in AREAS
+                and lead_area != "overall_effectiveness" and focus.judgements.get(lead_area)):
+            # A question naming no area is led by the judgement of the area its lead quote is from: the relationship
+            # between Slough council and its trust is judged under leaders, not under the care leavers it also quoted.
+            area = lead_area
+    first = _judgement_sentence(focus, area, numbers, grade_citation)
+    blocks = [write_lead(first, lead_part(best, wanted, ev.index), numbers, intro)]
     order = _stance_order(ev.plan, grade, tone)
     blocks += _stance_groups([p for p in mine if p is not best], order, numbers, report_line(focus, area), focus.doc_id)
     for doc in reports[1:]:
@@ -424,9 +432,14 @@ class Telling:
     weights: list[float]
     actions: bool
     fit_first: bool = False
+    own: list[set[str]] = field(default_factory=list)  # each concept's wording as the user wrote it
 
     def weight(self, text: str) -> float:
         return sum(self.weights[i] for i in match_concepts(text, self.concepts))
+
+    def own_weight(self, text: str) -> float:
+        """The weight of the concepts the text names in the user's own words."""
+        return sum(self.weights[i] for i in match_concepts(text, self.own)) if self.own else 0.0
 
 
 # "What did Ofsted recommend ...", "what should Leeds improve", "what needs to change": the report's list of what
@@ -440,37 +453,101 @@ def _telling(ev: Evidence) -> Telling:
     # A practitioners' term (one with glossary wordings: "s20", "LADO") counts double: the question's everyday
     # word can be rarer ("misuse" in "did Stoke misuse section 20?") and matches another sense ("drug misuse").
     weights = [w * (2.0 if len(c) > 1 else 1.0) for c, w in zip(concepts, concept_weights(ev.index, concepts))]
-    return Telling(concepts, weights, bool(_ASKS_FOR_ACTIONS.search(ev.u.question)), ev.fit_first)
+    worded = {frozenset(concept_phrases(c)): own_wordings(c) for c in topic_concepts(ev.asked or ev.u)}
+    own = [worded.get(frozenset(c), c) for c in concepts]
+    return Telling(concepts, weights, bool(_ASKS_FOR_ACTIONS.search(ev.u.question)), ev.fit_first, own)
+
+
+# The cross-encoder's logit for a quote that clearly does not answer the question (ms-marco logits: above 0 reads
+# as relevant; on the gold set any bound from -8 to -2 gave the same leads). The weight winner "Care leavers benefit
+# from ... trusting ... relationships with their PAs" (-9) for "how is the relationship between Slough council and
+# its children's trust?" yields to "Professional relationships between the council and Slough Children First have
+# improved." (+4), which names at least half its weight.
+_NOT_AN_ANSWER = -5.0
+_AN_ANSWER = 0.0
+_VETO_SHARE = 0.5
+
+
+def _stances(p: Picked) -> set[str]:
+    """The quote's stance and each of its sentences' ("Thresholds ... are understood ... Children's immediate
+    safety needs ... are not always properly considered" is a strength that holds a weakness)."""
+    if p.stance is None:
+        return set()
+    quote = p.cit.quote
+    return {p.stance} | {classify(quote[a:b], p.row.get("section")) for a, b in sentence_spans(quote)}
+
+
+def _of_stance(stances: set[str | None], stance: str | None) -> bool:
+    """Whether a quote of these stances serves a lead wanting `stance` (an item to improve serves a weakness)."""
+    return stance is None or stance in stances or (stance == "weakness" and "improvement" in stances)
 
 
 def _best(pool: list[Picked], stance: str | None = None, whole_only: bool = False,
           telling: Telling | None = None) -> Picked | None:
-    """The quote a lead gives: of the wanted stance when there is one, a whole sentence when there is one
-    (a list item such as "The quality of plans (outcome 3, national framework)" cannot end a lead).
+    """The quote a lead gives: of the wanted stance when there is one (in any of its sentences: `lead_part`
+    then quotes that sentence), a whole sentence when there is one (a list item such as "The quality of plans
+    (outcome 3, national framework)" cannot end a lead).
     `whole_only`: None rather than a fragment, for a lead that has a sentence of its own to stand on."""
     if not pool:
         return None
-    matching = [p for p in pool if stance is None or p.stance == stance or (stance == "weakness" and p.stance == "improvement")]
-    matching = matching or pool
+    matching = [p for p in pool if stance is None or _of_stance(_stances(p), stance)] or pool
     whole = [p for p in matching if _WHOLE.search(p.cit.quote)]
     if not whole and whole_only:
         return None
+    candidates = whole or matching
     if telling and telling.concepts:
         # The quote naming the most telling of the question's concepts (by idf: "LADO" before "staff"); a finding
         # before an item of "what needs to improve", unless the question asks what to do (then the item first):
         # the items name work to do ("The arrangements to identify, track and respond to children missing
         # education."), not what inspectors found; then the best scored.
+        def weight(p: Picked) -> float:
+            # An item to improve names the topic but says nothing inspectors found about it.
+            return telling.weight(p.cit.quote) / (2 if p.stance == "improvement" and not telling.actions else 1)
+
         def key(p: Picked) -> tuple:
-            weight = telling.weight(p.cit.quote)
-            if p.stance == "improvement" and not telling.actions:
-                weight /= 2  # it names the topic but says nothing inspectors found about it
             # Then how well the quote alone answers the question (Settings.lead_fit), else its passage's score.
             fit = p.fit if p.fit is not None else p.score
             if telling.fit_first and p.fit is not None:
-                return fit, round(weight, 6), (p.stance == "improvement") == telling.actions, p.score
-            return round(weight, 6), (p.stance == "improvement") == telling.actions, fit
-        return max(whole or matching, key=key)
-    return max(whole or matching, key=lambda p: p.score)
+                return fit, round(weight(p), 6), (p.stance == "improvement") == telling.actions, p.score
+            # Of quotes naming the same concepts: one in the user's own words ("supervision" before "management
+            # oversight", a glossary equivalent, for "what did inspectors say about supervision?"); then a numbered
+            # paragraph of the report's body before its unnumbered summary, which restates the body's findings in
+            # fewer words (Stoke-on-Trent 2019's "No social worker is receiving one-to-one case supervision from a
+            # manager ..." is paragraph 34; the summary's shorter version has no number to cite).
+            own = telling.own_weight(p.cit.quote) / (2 if p.stance == "improvement" and not telling.actions else 1)
+            return (round(weight(p), 6), round(own, 6), p.cit.paragraph is not None,
+                    (p.stance == "improvement") == telling.actions, fit)
+
+        chosen = max(candidates, key=key)
+        if not telling.fit_first and chosen.fit is not None and chosen.fit < _NOT_AN_ANSWER:
+            # Concept words can match another sense ("trusting" for a children's trust): a quote the cross-encoder
+            # reads as no answer yields to one it reads as an answer that names at least half as much.
+            answering = [p for p in candidates if p.fit is not None and p.fit > _AN_ANSWER
+                         and weight(p) >= _VETO_SHARE * weight(chosen)]
+            if answering:
+                chosen = max(answering, key=key)
+        return chosen
+    return max(candidates, key=lambda p: p.score)
+
+
+def lead_part(p: Picked | None, stance: str | None, index: Index) -> Picked | None:
+    """The lead's quote of `p`: all of it, or, when it is of another stance than the one wanted, its sentence of
+    that stance and any sentence qualifying it ("However, ..."), verified on its page like any quote. The
+    paragraph stays one source: the lead quotes that part, and the groups leave the paragraph out."""
+    if p is None or stance is None or _of_stance({p.stance}, stance) or p.cit.passage_start is None:
+        return p
+    quote = p.cit.quote
+    spans = sentence_spans(quote)
+    for i, (a, b) in enumerate(spans):
+        if not _of_stance({classify(quote[a:b], p.row.get("section"))}, stance):
+            continue
+        if i + 1 < len(spans) and QUALIFIES.match(quote[spans[i + 1][0]:spans[i + 1][1]]):
+            b = spans[i + 1][1]
+        start = p.cit.passage_start + a
+        cit = cite_span(index, p.doc, p.row, start, p.cit.passage_start + b, p.cit.score)
+        if cit is not None:
+            return replace(p, cit=cit, stance=stance_of(p.row, p.doc, cit.quote), n=0)
+    return p
 
 
 def _quote(p: Picked, numbers: Numbers, source: bool = False) -> Quote:

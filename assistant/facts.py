@@ -26,7 +26,10 @@ _LIST = re.compile(r"\b(?:which|what|list(?: the)?|name(?: the)?|how many)\s+(?:
 _CHANGE = re.compile(r"\b(?:improv\w*|went|gone|moved|rose|risen|declin\w*|dropped|fell|fallen|deteriorat\w*|changed)\b"
                      r".*\bfrom\b(?P<before>.+?)\bto\b(?P<after>.+)", re.I)
 _INSPECTED = re.compile(r"\b(?:inspected|inspections?|visited)\b", re.I)
-_GRADE_Q = re.compile(r"\b(?:grades?|graded|judged|judgements?|judgments?|rated|ratings?|rating|outcome|result)\b|\bhow did\b.*\bdo\b", re.I)
+_GRADE_Q = re.compile(r"\b(?:grades?|graded|judged|judgements?|judgments?|rated|ratings?|rating|outcome|result)\b|\bhow did\b.*\bdo\b"
+                      # "Did Portsmouth get outstanding overall?", "has Kent achieved good?"
+                      r"|\b(?:get|got|gotten|receive[ds]?|achieved?|awarded|earn(?:ed|t)?)\b\W+(?:an?\W+)?"
+                      r"(?:outstanding|good|inadequate|requires? improvement)\b(?=\W*(?:$|overall\b|for\b|at\b|in\b|from\b))", re.I)
 _WHEN_Q = re.compile(r"\bwhen\b.*\binspect|\b(?:date|dates)\b.*\binspection|\binspection dates?\b|\blast inspected\b|\bwhen\b.*\bpublished", re.I)
 _LEAD_Q = re.compile(r"\blead inspectors?\b|\bwho\b.*\b(?:led|inspected|lead|carried out)\b", re.I)
 
@@ -181,12 +184,19 @@ def answer_fact(index: Index, u: Understanding, kind: str) -> FactAnswer | None:
         else:
             areas = [a for a in u.areas if a in AREAS] or list(AREAS)
             judged = [a for a in areas if doc.judgements.get(a)]
-            if not judged and any(doc.judgements.values()):
+            # "Did Portsmouth get outstanding overall?" names no judgement's full title, but asks for that one.
+            no_overall = not doc.judgements.get("overall_effectiveness") and re.search(r"\boverall\b", u.question, re.I)
+            if (not judged or no_overall) and any(doc.judgements.values()):
                 # Reports from April 2026 have no overall-effectiveness judgement: say so, and give the ones it has.
                 given = [a for a in AREAS if doc.judgements.get(a)]
-                missing = " and ".join(AREA_LABELS[a].lower() for a in areas)
-                sentences.append(Sentence(text=f"{head}: {missing} is not judged in this report; it gives {len(given)} judgements."))
-                tables.append(_judgement_table(index, doc, given, cite))
+                missing = " and ".join(AREA_LABELS[a].lower() for a in areas if not doc.judgements.get(a))
+                table = _judgement_table(index, doc, given, cite)
+                # The lead answers with the grades themselves, each cited, not only a pointer to the table.
+                grades = ", ".join(f"{AREA_LABELS[a].lower()} {doc.judgements[a]}" for a in given)
+                sentences.append(Sentence(text=f"{head}: {missing} is not judged in this report; it gives "
+                                               f"{len(given)} judgements: {grades}.",
+                                          cites=[n for r in table.rows for n in r.cites]))
+                tables.append(table)
                 facts += [{"kind": "grade", "area": a, "value": doc.judgements[a], "doc_id": doc.doc_id} for a in given]
             elif len(areas) == 1 or len(judged) == 1:
                 area = judged[0] if judged else areas[0]

@@ -39,6 +39,9 @@ def test_supervision_in_stoke_2019_cites_paragraph_34_page_9(assistant):
     assert lead.sentences[0].text.startswith("Stoke-on-Trent's report published 18 March 2019 judged")
     assert lead.sentences[0].cites == [1] and ans.citations[0].page == 1
     assert lead.sentences[1].text.startswith("Inspectors found: \u201c") and lead.sentences[1].cites
+    # The lead quotes paragraph 34 itself, not the summary's shorter restatement of it (no number to cite).
+    quoted = next(c for c in ans.citations if c.n == lead.sentences[1].cites[0])
+    assert (quoted.paragraph, quoted.page) == ("34", 9), (quoted.paragraph, quoted.page, quoted.quote)
     assert "[1]" in ans.answer
     _assert_citations_verbatim(assistant, ans)
 

@@ -2,7 +2,10 @@
 needed: the quotes are built here, in the shapes the gold set's questions met."""
 from __future__ import annotations
 
-from assistant.compose import Picked, Telling, _ASKS_FOR_ACTIONS, _best
+from types import SimpleNamespace
+
+from assistant.answers import cite_span, concept_phrases, own_wordings
+from assistant.compose import Picked, Telling, _ASKS_FOR_ACTIONS, _best, lead_part
 from assistant.models import Citation, DocumentInfo
 from assistant.stance import classify
 
@@ -10,8 +13,10 @@ DOC = DocumentInfo(doc_id="d" * 64, path="reports/x/children's services inspecti
                    kind="report", local_authority="Dorset", pages=12, chunks=60)
 
 
-def _picked(quote: str, score: float, section: str = "The experiences and progress of children in care: good") -> Picked:
-    cit = Citation(n=0, doc_id=DOC.doc_id, path=DOC.path, title="t", kind="report", page=4, quote=quote, score=score)
+def _picked(quote: str, score: float, section: str = "The experiences and progress of children in care: good",
+            paragraph: str | None = None) -> Picked:
+    cit = Citation(n=0, doc_id=DOC.doc_id, path=DOC.path, title="t", kind="report", page=4, quote=quote, score=score,
+                   paragraph=paragraph)
     return Picked(cit, DOC, {"section": section}, score, classify(quote, section))
 
 
@@ -82,3 +87,91 @@ def test_between_quotes_naming_the_same_concepts_the_one_that_answers_leads():
     # The fit breaks ties only: a quote naming a more telling concept still leads.
     telling = Telling([{"contact"}, {"screen"}], [2.0, 1.0], actions=False)
     assert _best([mentions, answers], telling=telling) is mentions
+
+
+def test_a_numbered_paragraph_leads_before_the_summary_that_restates_it():
+    # Stoke-on-Trent 2019: the summary and paragraph 34 say the same; the lead cites the paragraph, with its number.
+    summary = _picked("No social worker is receiving one-to-one case supervision, and this means that there is little "
+                      "management direction and challenge to their work.", 2.1, section="Summary")
+    body = _picked("No social worker is receiving one-to-one case supervision from a manager, with the result that "
+                   "there has been little case direction.", 3.1, paragraph="34")
+    summary.fit, body.fit = -5.0, -5.9  # the cross-encoder reads the shorter summary a little better
+    telling = Telling([{"supervis"}], [4.9], actions=False)
+    assert _best([summary, body], telling=telling) is body
+    body.paragraph = None
+    body.cit.paragraph = None
+    assert _best([summary, body], telling=telling) is summary  # no number on either: the fit decides
+
+
+def test_a_quote_the_cross_encoder_reads_as_no_answer_yields_to_one_that_answers():
+    # Slough 2023, "How is the relationship between Slough council and its children's trust?": "trusting" and
+    # "young people" name more of the question's words than the answer does.
+    care_leavers = _picked("Care leavers benefit from positive, trusting and stable relationships with their personal "
+                           "advisers (PAs).", 2.6)
+    council = _picked("Professional relationships between the council and Slough Children First have improved.", 1.9,
+                      paragraph="50")
+    telling = Telling([{"child", "young peopl"}, {"relationship"}, {"trust"}], [2.8, 2.6, 3.6], actions=False)
+    assert telling.weight(care_leavers.cit.quote) > telling.weight(council.cit.quote)
+    care_leavers.fit, council.fit = -9.2, 4.2
+    assert _best([care_leavers, council], telling=telling) is council
+    # Read as merely less good, it keeps the lead: the concepts decide, the fit breaks ties.
+    care_leavers.fit = -3.0
+    assert _best([care_leavers, council], telling=telling) is care_leavers
+    # An answer naming less than half the concepts' weight is not enough to take the lead.
+    care_leavers.fit = -9.2
+    telling = Telling([{"child", "young peopl"}, {"relationship"}, {"trust"}, {"benefit"}], [2.8, 1.0, 3.6, 6.0],
+                      actions=False)
+    assert _best([care_leavers, council], telling=telling) is care_leavers
+
+
+# Devon 2025, paragraph 6, and (added here) a sentence qualifying its weakness.
+DEVON = ("Thresholds for different levels of intervention are understood and applied by staff and managers in the "
+         "front door, and most decisions about next steps are completed in timescales appropriate to children\u2019s "
+         "needs. When children are deemed to be at risk of harm, this is usually quickly recognised, and work moves out "
+         "of the front door to the assessment and intervention teams. Children\u2019s immediate safety needs prior to a "
+         "strategy meeting taking place are not always properly considered at the front door. However, managers "
+         "review most contacts within a day.")
+
+
+def _devon_index_and_quote() -> tuple[SimpleNamespace, Picked]:
+    page = "6. " + DEVON
+    row = {"chunk_id": "c6", "doc_id": DOC.doc_id, "text": page, "segments": [(3, 0, len(page))],
+           "section": "The experiences and progress of children who need help and protection: inadequate",
+           "paragraph": "6"}
+    index = SimpleNamespace(store=SimpleNamespace(page_text=lambda doc_id, n: page if n == 3 else None))
+    start = page.index("Thresholds")
+    cit = cite_span(index, DOC, row, start, len(page), 1.0)
+    assert cit is not None and cit.quote == DEVON
+    return index, Picked(cit, DOC, row, 1.0, classify(DEVON, row["section"]))
+
+
+def test_a_lead_wanting_a_weakness_quotes_the_sentence_that_states_it():
+    # "What is going wrong at Devon's front door?": the paragraph reads as a strength overall, and holds the
+    # weakness the question asks for.
+    index, quote = _devon_index_and_quote()
+    assert quote.stance == "strength"
+    other = _picked("Screening activity at the front door is mostly effective.", 3.0, paragraph="5")
+    telling = Telling([{"front door"}], [6.3], actions=False)
+    assert _best([other, quote], "weakness", telling=telling) is quote
+    lead = lead_part(quote, "weakness", index)
+    # The weakness and the sentence qualifying it, verified on the page like any quote; the paragraph's citation.
+    assert lead.cit.quote == ("Children\u2019s immediate safety needs prior to a strategy meeting taking place are "
+                              "not always properly considered at the front door. However, managers review most "
+                              "contacts within a day.")
+    assert (lead.cit.page, lead.cit.paragraph, lead.stance) == (3, "6", "weakness")
+    assert lead_part(quote, "strength", index) is quote  # already of the stance wanted: all of it
+    assert lead_part(quote, None, index) is quote
+
+
+def test_of_quotes_naming_the_same_concept_the_one_in_the_users_own_words_leads():
+    # "What did inspectors say about supervision?": the glossary counts management oversight as the same concept.
+    oversight = _picked("Management oversight of children's plans is regular and effective.", 3.0, paragraph="40")
+    supervision = _picked("Supervision of social workers is regular and reflective.", 2.0, paragraph="41")
+    oversight.fit, supervision.fit = 2.0, 1.0
+    concept = ["supervision", "management oversight"]
+    telling = Telling([concept_phrases(concept)], [4.9], actions=False, own=[own_wordings(concept)])
+    assert telling.weight(oversight.cit.quote) == telling.weight(supervision.cit.quote)
+    assert _best([oversight, supervision], telling=telling) is supervision
+    # An initialism and its expansion are one wording, either way round.
+    assert own_wordings(["IRO", "independent reviewing officer"]) == concept_phrases(["IRO", "independent reviewing officer"])
+    assert own_wordings(["independent reviewing officer", "IRO"]) == concept_phrases(["IRO", "independent reviewing officer"])

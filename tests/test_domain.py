@@ -86,7 +86,25 @@ def test_a_2026_report_has_no_overall_grade_and_the_answer_gives_its_four_judgem
                         help_and_protection="good", children_in_care="outstanding", care_leavers="outstanding")
     u = understand("What overall grade did Blackpool get in 2026?", CouncilMatcher(["Blackpool"]), Filters())
     fact = answer_fact(_Index([blackpool]), u, wants_fact(u))
-    assert "overall effectiveness is not judged in this report; it gives 4 judgements" in fact.answer
+    assert ("overall effectiveness is not judged in this report; it gives 4 judgements: impact of leaders outstanding, "
+            "help and protection good, children in care outstanding, care leavers outstanding") in fact.answer
     table = next(b for b in fact.blocks if b.kind == "table")
     assert ["Help and protection", "good"] in [r.cells for r in table.rows]
     assert [v["value"] for v in fact.fact["values"]] == ["outstanding", "good", "outstanding", "outstanding"]
+
+
+def test_did_it_get_a_grade_is_a_grade_question_and_a_2026_report_answers_with_its_four():
+    portsmouth = _report("p1", "Portsmouth", dt.date(2026, 8, 18), impact_of_leaders="outstanding",
+                         help_and_protection="outstanding", children_in_care="outstanding", care_leavers="outstanding")
+    matcher = CouncilMatcher(["Portsmouth"])
+    u = understand("Did Portsmouth City get outstanding overall at its 2026 inspection?", matcher, Filters())
+    assert wants_fact(u) == "grade"
+    fact = answer_fact(_Index([portsmouth]), u, wants_fact(u))
+    lead = next(b for b in fact.blocks if b.kind == "lead")
+    assert "overall effectiveness is not judged in this report; it gives 4 judgements" in lead.sentences[0].text
+    assert lead.sentences[0].text.endswith("impact of leaders outstanding, help and protection outstanding, children in "
+                                          "care outstanding, care leavers outstanding.")
+    # A grade word inside a question about practice is no grade question.
+    for question in ("Do care leavers get good support from their PAs in Portsmouth?",
+                     "Did Portsmouth children get outstanding help to stay safe?"):
+        assert wants_fact(understand(question, matcher, Filters())) is None, question
