@@ -30,7 +30,8 @@ from assistant.index import Index
 from assistant.models import Citation, DocumentInfo, FollowUps, Lead, Quote, QuoteGroup, Row, Sentence, Table
 from assistant.query import Understanding, topic_concepts
 from assistant.stance import LABELS, classify
-from assistant.text import sentence_spans
+from assistant.quality import junk_reason
+from assistant.text import STARTS_WELL, sentence_spans
 
 PLANS = {
     "council": "One council and a topic: the council's judgement of the area the topic belongs to, then the best "
@@ -249,7 +250,7 @@ def _council(ev: Evidence, numbers: Numbers, grade_citation) -> list:
             # between Slough council and its trust is judged under leaders, not under the care leavers it also quoted.
             area = lead_area
     first = _judgement_sentence(focus, area, numbers, grade_citation)
-    blocks = [write_lead(first, lead_part(best, wanted, ev.index), numbers, intro)]
+    blocks = [write_lead(first, lead_part(best, wanted, ev.index, _telling(ev)), numbers, intro)]
     order = _stance_order(ev.plan, grade, tone)
     blocks += _stance_groups([p for p in mine if p is not best], order, numbers, report_line(focus, area), focus.doc_id)
     for doc in reports[1:]:
@@ -530,24 +531,38 @@ def _best(pool: list[Picked], stance: str | None = None, whole_only: bool = Fals
     return max(candidates, key=lambda p: p.score)
 
 
-def lead_part(p: Picked | None, stance: str | None, index: Index) -> Picked | None:
-    """The lead's quote of `p`: all of it, or, when it is of another stance than the one wanted, its sentence of
-    that stance and any sentence qualifying it ("However, ..."), verified on its page like any quote. The
-    paragraph stays one source: the lead quotes that part, and the groups leave the paragraph out."""
+def lead_part(p: Picked | None, stance: str | None, index: Index, telling: Telling | None = None) -> Picked | None:
+    """The lead's quote of `p`: all of it, or, when it is of another stance than the one wanted, its whole sentence
+    of that stance naming the most of the question's concepts (`telling`), with the sentence it qualifies ("However,
+    ...", before it) or that qualifies it (after), verified on its page like any quote. The paragraph stays one
+    source: the lead quotes that part, and the groups leave the paragraph out."""
     if p is None or stance is None or _of_stance({p.stance}, stance) or p.cit.passage_start is None:
         return p
     quote = p.cit.quote
     spans = sentence_spans(quote)
+    parts = []
     for i, (a, b) in enumerate(spans):
-        if not _of_stance({classify(quote[a:b], p.row.get("section"))}, stance):
+        text = quote[a:b]
+        if (not _of_stance({classify(text, p.row.get("section"))}, stance) or not STARTS_WELL.match(text)
+                or not _WHOLE.search(quote[a:_closed(quote, b)]) or junk_reason(text)):
             continue
+        if QUALIFIES.match(text) and i > 0:
+            a = spans[i - 1][0]
         if i + 1 < len(spans) and QUALIFIES.match(quote[spans[i + 1][0]:spans[i + 1][1]]):
             b = spans[i + 1][1]
-        start = p.cit.passage_start + a
-        cit = cite_span(index, p.doc, p.row, start, p.cit.passage_start + b, p.cit.score)
+        parts.append((telling.weight(text) if telling else 0.0, -i, a, _closed(quote, b)))
+    for _, _, a, b in sorted(parts, reverse=True):
+        cit = cite_span(index, p.doc, p.row, p.cit.passage_start + a, p.cit.passage_start + b, p.cit.score)
         if cit is not None:
             return replace(p, cit=cit, stance=stance_of(p.row, p.doc, cit.quote), n=0)
     return p
+
+
+def _closed(text: str, end: int) -> int:
+    """`end` moved past the closing quotation marks or brackets the sentence split leaves after a full stop."""
+    while end < len(text) and text[end] in "\"'\u201d\u2019)":
+        end += 1
+    return end
 
 
 def _quote(p: Picked, numbers: Numbers, source: bool = False) -> Quote:

@@ -29,7 +29,7 @@ _INSPECTED = re.compile(r"\b(?:inspected|inspections?|visited)\b", re.I)
 _GRADE_Q = re.compile(r"\b(?:grades?|graded|judged|judgements?|judgments?|rated|ratings?|rating|outcome|result)\b|\bhow did\b.*\bdo\b"
                       # "Did Portsmouth get outstanding overall?", "has Kent achieved good?"
                       r"|\b(?:get|got|gotten|receive[ds]?|achieved?|awarded|earn(?:ed|t)?)\b\W+(?:an?\W+)?"
-                      r"(?:outstanding|good|inadequate|requires? improvement)\b(?=\W*(?:$|overall\b|for\b|at\b|in\b|from\b))", re.I)
+                      r"(?:outstanding|good|inadequate|requires? improvement(?:\W+to be good)?)\b(?=\W*(?:$|overall\b|for\b|at\b|in\b|from\b))", re.I)
 _WHEN_Q = re.compile(r"\bwhen\b.*\binspect|\b(?:date|dates)\b.*\binspection|\binspection dates?\b|\blast inspected\b|\bwhen\b.*\bpublished", re.I)
 _LEAD_Q = re.compile(r"\blead inspectors?\b|\bwho\b.*\b(?:led|inspected|lead|carried out)\b", re.I)
 
@@ -182,11 +182,12 @@ def answer_fact(index: Index, u: Understanding, kind: str) -> FactAnswer | None:
                 facts.append({"kind": "grade", "area": key, "value": doc.sub_judgements[key], "doc_id": doc.doc_id})
             sentences.append(Sentence(text=f"{head}: " + "; ".join(parts) + ".", cites=cites))
         else:
-            areas = [a for a in u.areas if a in AREAS] or list(AREAS)
+            named = [a for a in u.areas if a in AREAS]
+            # "Did Portsmouth get outstanding overall?" names no judgement's full title, but asks for that one;
+            # "overall" beside a named area ("care leavers ... overall") asks for that area.
+            areas = named or (["overall_effectiveness"] if re.search(r"\boverall\b", u.question, re.I) else list(AREAS))
             judged = [a for a in areas if doc.judgements.get(a)]
-            # "Did Portsmouth get outstanding overall?" names no judgement's full title, but asks for that one.
-            no_overall = not doc.judgements.get("overall_effectiveness") and re.search(r"\boverall\b", u.question, re.I)
-            if (not judged or no_overall) and any(doc.judgements.values()):
+            if not judged and any(doc.judgements.values()):
                 # Reports from April 2026 have no overall-effectiveness judgement: say so, and give the ones it has.
                 given = [a for a in AREAS if doc.judgements.get(a)]
                 missing = " and ".join(AREA_LABELS[a].lower() for a in areas if not doc.judgements.get(a))

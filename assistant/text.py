@@ -158,7 +158,7 @@ MAX_QUOTE_CHARS = 400
 MIN_QUOTE_CHARS, MIN_QUOTE_WORDS = 25, 5
 # A sentence opens with a capital, a digit or a quotation mark; a lower-case start is a list item ("to act in
 # the best interests of ...") or a fragment of a table that sentence splitting could not separate.
-_STARTS_WELL = re.compile(r"[\W_]*[A-Z0-9]")
+STARTS_WELL = re.compile(r"[\W_]*[A-Z0-9]")
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -232,7 +232,7 @@ def quotable_sentences(text: str, *, capitalised: bool = False) -> list[Sentence
             body = raw.strip()
             if len(body) < MIN_QUOTE_CHARS or len(words(body)) < MIN_QUOTE_WORDS:
                 continue
-            if capitalised and not _STARTS_WELL.match(body):
+            if capitalised and not STARTS_WELL.match(body):
                 continue
             a += len(raw) - len(raw.lstrip())
             out.append(Sentence(a, a + len(body), body))

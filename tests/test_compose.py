@@ -98,7 +98,6 @@ def test_a_numbered_paragraph_leads_before_the_summary_that_restates_it():
     summary.fit, body.fit = -5.0, -5.9  # the cross-encoder reads the shorter summary a little better
     telling = Telling([{"supervis"}], [4.9], actions=False)
     assert _best([summary, body], telling=telling) is body
-    body.paragraph = None
     body.cit.paragraph = None
     assert _best([summary, body], telling=telling) is summary  # no number on either: the fit decides
 
@@ -175,3 +174,19 @@ def test_of_quotes_naming_the_same_concept_the_one_in_the_users_own_words_leads(
     # An initialism and its expansion are one wording, either way round.
     assert own_wordings(["IRO", "independent reviewing officer"]) == concept_phrases(["IRO", "independent reviewing officer"])
     assert own_wordings(["independent reviewing officer", "IRO"]) == concept_phrases(["IRO", "independent reviewing officer"])
+
+
+def test_the_narrowed_lead_is_the_wanted_sentence_on_the_topic_with_the_sentence_it_qualifies():
+    text = ("Leaders have a clear plan for the service. Managers know their teams well. However, supervision is "
+            "infrequent and does not challenge drift. Caseloads are too high in the assessment teams.")
+    row = {"chunk_id": "c9", "doc_id": DOC.doc_id, "text": text, "segments": [(5, 0, len(text))],
+           "section": "The impact of leaders on social work practice with children and families", "paragraph": "40"}
+    index = SimpleNamespace(store=SimpleNamespace(page_text=lambda doc_id, n: text if n == 5 else None))
+    cit = cite_span(index, DOC, row, 0, len(text), 1.0)
+    quote = Picked(cit, DOC, row, 1.0, "strength")  # as a paragraph of mostly strengths reads
+    # Two weaknesses: the one on the question's topic leads, with the sentence its "However" turns from.
+    lead = lead_part(quote, "weakness", index, Telling([{"supervis"}], [4.9], actions=False))
+    assert lead.cit.quote == ("Managers know their teams well. However, supervision is infrequent and does not "
+                              "challenge drift.")
+    lead = lead_part(quote, "weakness", index, Telling([{"caseload"}], [4.0], actions=False))
+    assert lead.cit.quote == "Caseloads are too high in the assessment teams."

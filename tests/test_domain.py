@@ -104,7 +104,11 @@ def test_did_it_get_a_grade_is_a_grade_question_and_a_2026_report_answers_with_i
     assert "overall effectiveness is not judged in this report; it gives 4 judgements" in lead.sentences[0].text
     assert lead.sentences[0].text.endswith("impact of leaders outstanding, help and protection outstanding, children in "
                                           "care outstanding, care leavers outstanding.")
+    # "Overall" beside a named area asks for that area.
+    u = understand("Overall, what grade did Portsmouth get for care leavers in 2026?", matcher, Filters())
+    fact = answer_fact(_Index([portsmouth]), u, wants_fact(u))
+    assert "care leavers: outstanding" in fact.answer and "not judged" not in fact.answer
+    assert wants_fact(understand("Did Portsmouth get requires improvement to be good?", matcher, Filters())) == "grade"
     # A grade word inside a question about practice is no grade question.
-    for question in ("Do care leavers get good support from their PAs in Portsmouth?",
-                     "Did Portsmouth children get outstanding help to stay safe?"):
+    for question in ("Do children get good help in Portsmouth?", "Do children in Portsmouth get good care?"):
         assert wants_fact(understand(question, matcher, Filters())) is None, question
