@@ -144,6 +144,8 @@ def test_county_abbreviations_of_everyday_english(question, council):
 @pytest.mark.parametrize("question, tone, topic", [
     ("Where is Kent struggling with care leavers?", "weakness", "care leavers"),
     ("What is going wrong at Kent's front door?", "weakness", "front door"),
+    ("What's wrong with PLO in Kent?", "weakness", "plo"),
+    ("is anything wrong with Leeds's care leavers", "weakness", "care leavers"),
     ("Is Leeds falling behind on care leavers?", "weakness", "care leavers"),
     ("What works well in Leeds for children in care?", "strength", "children in care"),
     ("What are the strengths of Kent's front door?", "strength", "front door"),
