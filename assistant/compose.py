@@ -236,13 +236,14 @@ def _council(ev: Evidence, numbers: Numbers, grade_citation) -> list:
     # A judgement cited from the report's table stands as a lead alone: better than ending it in a fragment
     # (a run of bullet points glued into one "sentence" by the PDF's layout).
     whole_only = grade_citation(focus, area) is not None
+    telling = _telling(ev)
     if ev.plan == "judgement":
-        best = _opening(ev, focus, area, mine) or _best(mine, wanted, whole_only, _telling(ev))
+        best = _opening(ev, focus, area, mine) or _best(mine, wanted, whole_only, telling)
         intro = "The report says"
     else:
         # The newest report's best sentence: leading with an earlier report's (tried) cited the passage the
         # question was about for fewer finding questions, 0.39 against 0.54 on the gold set.
-        best = _best(mine, wanted, whole_only, _telling(ev))
+        best = _best(mine, wanted, whole_only, telling)
         lead_area = best.row.get("area") if best is not None else None
         if (ev.plan == "council" and not any(a in AREAS for a in ev.u.areas) and lead_area in AREAS
                 and lead_area != "overall_effectiveness" and focus.judgements.get(lead_area)):
@@ -250,7 +251,7 @@ def _council(ev: Evidence, numbers: Numbers, grade_citation) -> list:
             # between Slough council and its trust is judged under leaders, not under the care leavers it also quoted.
             area = lead_area
     first = _judgement_sentence(focus, area, numbers, grade_citation)
-    blocks = [write_lead(first, lead_part(best, wanted, ev.index, _telling(ev)), numbers, intro)]
+    blocks = [write_lead(first, lead_part(best, wanted, ev.index, telling), numbers, intro)]
     order = _stance_order(ev.plan, grade, tone)
     blocks += _stance_groups([p for p in mine if p is not best], order, numbers, report_line(focus, area), focus.doc_id)
     for doc in reports[1:]:
@@ -501,9 +502,12 @@ def _best(pool: list[Picked], stance: str | None = None, whole_only: bool = Fals
         # before an item of "what needs to improve", unless the question asks what to do (then the item first):
         # the items name work to do ("The arrangements to identify, track and respond to children missing
         # education."), not what inspectors found; then the best scored.
+        def share(p: Picked) -> float:
+            # An item to improve names the topic but says nothing inspectors found about it: half its weight.
+            return 0.5 if p.stance == "improvement" and not telling.actions else 1.0
+
         def weight(p: Picked) -> float:
-            # An item to improve names the topic but says nothing inspectors found about it.
-            return telling.weight(p.cit.quote) / (2 if p.stance == "improvement" and not telling.actions else 1)
+            return telling.weight(p.cit.quote) * share(p)
 
         def key(p: Picked) -> tuple:
             # Then how well the quote alone answers the question (Settings.lead_fit), else its passage's score.
@@ -515,7 +519,7 @@ def _best(pool: list[Picked], stance: str | None = None, whole_only: bool = Fals
             # paragraph of the report's body before its unnumbered summary, which restates the body's findings in
             # fewer words (Stoke-on-Trent 2019's "No social worker is receiving one-to-one case supervision from a
             # manager ..." is paragraph 34; the summary's shorter version has no number to cite).
-            own = telling.own_weight(p.cit.quote) / (2 if p.stance == "improvement" and not telling.actions else 1)
+            own = telling.own_weight(p.cit.quote) * share(p)
             return (round(weight(p), 6), round(own, 6), p.cit.paragraph is not None,
                     (p.stance == "improvement") == telling.actions, fit)
 

@@ -130,7 +130,8 @@ OUTSIDE_ENGLAND = re.compile(
 # are no concept of the topic (detected["tone"] keeps them for composing the answer).
 EVALUATIVE = {
     "weakness": re.compile(
-        r"\b(?:go(?:ing|ne)? wrong|(?:what'?s|what is|anything|is|are) wrong|wrong with|struggl\w*|fall(?:ing|en)? (?:behind|apart|short)|fell (?:behind|apart|short)|"
+        r"\b(?:go(?:ing|ne)? wrong|(?:what'?s|what is|anything|is|are) wrong|wrong with|struggl\w*|"
+        r"fall(?:ing|en)? (?:behind|apart|short)|fell (?:behind|apart|short)|"
         r"fail(?:ing|ed|s)?|weak(?:ness(?:es)?)?|problems?|worries|worried|shortcomings?|bad(?:ly)?|"
         r"not (?:working|good enough|doing well)|what needs to improve|areas? for improvement)\b", re.I),
     "strength": re.compile(
